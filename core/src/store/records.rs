@@ -1,0 +1,251 @@
+//! Sealed records: personal values, each with a category, a kind and the time
+//! of the event it records. Value and time are sealed; the kind and category
+//! stay clear so records can be listed and shredded without a key.
+
+use std::fmt;
+
+use rusqlite::{OptionalExtension, Row, params};
+use zeroize::Zeroizing;
+
+use super::aead::{DataKey, Slot, random_id};
+use super::error::{Result, StoreError};
+use super::keyring::Keyring;
+use super::{DataCategory, Store};
+
+const TABLE: &str = "record";
+const MAX_KIND_LEN: usize = 64;
+/// Values up to 1 MiB: enough for an ID card photo thumbnail; larger blobs
+/// belong in sealed files, not rows.
+pub const MAX_VALUE_LEN: usize = 1 << 20;
+
+/// A record's random identifier (128 bits, hex).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RecordId(String);
+
+impl RecordId {
+    /// Parses an id as printed by [`RecordId::as_str`].
+    pub fn parse(s: &str) -> Result<Self> {
+        if s.len() == 32
+            && s.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
+            Ok(Self(s.to_string()))
+        } else {
+            Err(StoreError::InvalidInput {
+                field: "id",
+                reason: "must be 32 lowercase hexadecimal characters".into(),
+            })
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A record read back from the store. Its value is zeroized on drop and never
+/// printed by `Debug`.
+pub struct Record {
+    pub id: RecordId,
+    pub category: DataCategory,
+    pub kind: String,
+    pub value: Zeroizing<Vec<u8>>,
+    /// When the recorded event happened, in milliseconds since the Unix epoch.
+    pub at_ms: i64,
+}
+
+impl fmt::Debug for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Record")
+            .field("id", &self.id)
+            .field("category", &self.category)
+            .field("kind", &self.kind)
+            .field(
+                "value",
+                &format_args!("<{} sealed bytes>", self.value.len()),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+fn slot<'a>(column: &'static str, id: &'a str) -> Slot<'a> {
+    Slot {
+        table: TABLE,
+        column,
+        row: id,
+    }
+}
+
+fn check_kind(kind: &str) -> Result<()> {
+    let ok = !kind.is_empty()
+        && kind.len() <= MAX_KIND_LEN
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidInput {
+            field: "kind",
+            reason: format!("must be 1 to {MAX_KIND_LEN} characters of a-z, 0-9, '_', '.', '-'"),
+        })
+    }
+}
+
+impl Store {
+    /// Seals and stores a value. `lookup`, if set, stores a keyed hash of it so
+    /// [`Store::find_records`] can find the record by value.
+    pub fn put_record(
+        &self,
+        category: DataCategory,
+        kind: &str,
+        value: &[u8],
+        at_ms: i64,
+        lookup: bool,
+    ) -> Result<RecordId> {
+        check_kind(kind)?;
+        if value.len() > MAX_VALUE_LEN {
+            return Err(StoreError::InvalidInput {
+                field: "value",
+                reason: format!("must be at most {MAX_VALUE_LEN} bytes"),
+            });
+        }
+        self.write(|tx, keys, store| {
+            let key = store.key_for(tx, keys, category)?;
+            let id = random_id::<16>(&store.rng);
+            let sealed_value = key.seal(&store.rng, slot("value", &id), value);
+            let sealed_at = key.seal(&store.rng, slot("at", &id), &at_ms.to_be_bytes());
+            let hash = lookup.then(|| key.lookup(kind, value));
+            tx.execute(
+                "INSERT INTO record (id, category, kind, value, at, lookup) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, category.as_str(), kind, sealed_value, sealed_at, hash],
+            )?;
+            Ok(RecordId(id))
+        })
+    }
+
+    /// The record with this id, if it exists.
+    pub fn get_record(&self, id: &RecordId) -> Result<Option<Record>> {
+        self.read(|conn, keys| {
+            let row = conn
+                .query_row(
+                    "SELECT id, category, kind, value, at FROM record WHERE id = ?1",
+                    [id.as_str()],
+                    RawRecord::from_row,
+                )
+                .optional()?;
+            row.map(|raw| raw.open(keys))
+                .transpose()
+                .map(Option::flatten)
+        })
+    }
+
+    /// Every record of a category, in the order they were written.
+    pub fn list_records(&self, category: DataCategory) -> Result<Vec<Record>> {
+        self.read(|conn, keys| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, category, kind, value, at FROM record WHERE category = ?1 ORDER BY seq",
+            )?;
+            let raws = stmt
+                .query_map([category.as_str()], RawRecord::from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut out = Vec::with_capacity(raws.len());
+            for raw in raws {
+                out.extend(raw.open(keys)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Records of `kind` whose value equals `value`, found by keyed hash.
+    pub fn find_records(
+        &self,
+        category: DataCategory,
+        kind: &str,
+        value: &[u8],
+    ) -> Result<Vec<Record>> {
+        check_kind(kind)?;
+        self.read(|conn, keys| {
+            let Some(key) = keys.get(category) else {
+                return Ok(Vec::new());
+            };
+            let hash = key.lookup(kind, value);
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, category, kind, value, at FROM record
+                 WHERE category = ?1 AND kind = ?2 AND lookup = ?3 ORDER BY seq",
+            )?;
+            let raws = stmt
+                .query_map(params![category.as_str(), kind, hash], RawRecord::from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut out = Vec::with_capacity(raws.len());
+            for raw in raws {
+                out.extend(raw.open(keys)?);
+            }
+            Ok(out)
+        })
+    }
+}
+
+struct RawRecord {
+    id: String,
+    category: String,
+    kind: String,
+    value: Vec<u8>,
+    at: Vec<u8>,
+}
+
+impl RawRecord {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            category: r.get(1)?,
+            kind: r.get(2)?,
+            value: r.get(3)?,
+            at: r.get(4)?,
+        })
+    }
+
+    /// Opens the sealed columns. `None` if the category has no key (shredded).
+    fn open(self, keys: &Keyring) -> Result<Option<Record>> {
+        let category: DataCategory = self.category.parse().map_err(|_| StoreError::Corrupt {
+            reason: "record names an unknown category".into(),
+        })?;
+        let Some(key) = keys.get(category) else {
+            return Ok(None);
+        };
+        let value = open_column(&key, "value", &self.id, &self.value)?;
+        let at = open_column(&key, "at", &self.id, &self.at)?;
+        let at_ms = <[u8; 8]>::try_from(at.as_slice())
+            .map(i64::from_be_bytes)
+            .map_err(|_| StoreError::Tampered {
+                table: TABLE,
+                column: "at",
+            })?;
+        Ok(Some(Record {
+            id: RecordId(self.id),
+            category,
+            kind: self.kind,
+            value,
+            at_ms,
+        }))
+    }
+}
+
+fn open_column(
+    key: &DataKey,
+    column: &'static str,
+    id: &str,
+    sealed: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
+    key.open(slot(column, id), sealed)
+        .map_err(|_| StoreError::Tampered {
+            table: TABLE,
+            column,
+        })
+}
