@@ -1,1 +1,31 @@
-fn main() {}
+//! `laowu`: a simulated phone in the terminal, over the same core as the apps.
+//!
+//! Exit codes: 0 ok, 1 unexpected failure, 2 invalid input, 3 refused by the
+//! consent gate, 4 key or store problem, 5 network or server problem.
+
+mod args;
+mod commands;
+mod failure;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::Cli;
+use output::Output;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return failure::usage(e),
+    };
+    let out = Output::new(cli.json);
+    match commands::run(&cli) {
+        Ok(report) => {
+            out.report(&report);
+            ExitCode::SUCCESS
+        }
+        Err(f) => out.failure(&f),
+    }
+}

@@ -1,0 +1,15 @@
+//! The uniffi facade over laowu-core: thin objects the Android and iPhone
+//! shells hold, one public error, and the foreign traits the shells implement.
+//! No rule lives here; every call forwards to the core.
+
+uniffi::setup_scaffolding!("laowu");
+
+mod category;
+mod error;
+mod store;
+mod vault;
+
+pub use category::DataCategory;
+pub use error::LaowuError;
+pub use store::{CategoryStatus, LaowuStore, SealedRecord, StoreStatus};
+pub use vault::{KeyVault, VaultError};

@@ -1,0 +1,80 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "laowu",
+    version,
+    about = "laowu: a simulated labour-services phone over the laowu core"
+)]
+pub struct Cli {
+    /// The simulated phone's data directory.
+    #[arg(
+        long,
+        global = true,
+        default_value = "./laowu-phone",
+        value_name = "DIR"
+    )]
+    pub home: PathBuf,
+    /// Print one JSON document per command (errors too).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the phone's vault key and sealed store (and every category's key).
+    Init,
+    /// Show the store's path, schema version and which category keys are present.
+    Status,
+    /// Sealed records: personal values stored under a category's key.
+    #[command(subcommand)]
+    Record(RecordCommand),
+    /// Destroy a category: its key and every row of it.
+    Shred {
+        /// identity, location, face, financial, consent or ledger.
+        #[arg(long)]
+        category: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RecordCommand {
+    /// Seal and store a value; prints the new record's id.
+    Put {
+        #[arg(long)]
+        category: String,
+        /// What the value is: 1 to 64 of a-z, 0-9, '_', '.', '-'.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        value: String,
+        /// When the event happened, in milliseconds since the Unix epoch (default: now).
+        #[arg(long, allow_negative_numbers = true)]
+        at_ms: Option<i64>,
+        /// Also store a keyed hash so `record find` can find it by value.
+        #[arg(long)]
+        lookup: bool,
+    },
+    /// Print one record.
+    Get { id: String },
+    /// Print every record of a category, oldest first.
+    List {
+        #[arg(long)]
+        category: String,
+    },
+    /// Print the records of a kind whose value equals --value (needs --lookup at put).
+    Find {
+        #[arg(long)]
+        category: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        value: String,
+    },
+}

@@ -1,0 +1,103 @@
+//! Failures, their exit codes and their stable JSON codes.
+
+use std::process::ExitCode;
+
+use laowu_core::store::StoreError;
+
+/// What the CLI's caller can act on. `code` is stable; `message` never holds
+/// personal data.
+#[derive(Debug)]
+pub struct Failure {
+    pub exit: u8,
+    pub code: &'static str,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+pub const EXIT_UNEXPECTED: u8 = 1;
+pub const EXIT_INVALID: u8 = 2;
+#[allow(dead_code)] // the consent gate's refusals arrive with the consent issue
+pub const EXIT_CONSENT: u8 = 3;
+pub const EXIT_KEY_OR_STORE: u8 = 4;
+#[allow(dead_code)] // network failures arrive with sync
+pub const EXIT_NETWORK: u8 = 5;
+
+impl Failure {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            exit: EXIT_INVALID,
+            code: "invalid_input",
+            field: Some(field.to_string()),
+            message: message.into(),
+        }
+    }
+
+    fn store(code: &'static str, field: Option<&str>, e: &StoreError) -> Self {
+        Self {
+            exit: EXIT_KEY_OR_STORE,
+            code,
+            field: field.map(str::to_string),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match &e {
+            StoreError::InvalidInput { field, reason } => Failure::invalid(field, reason.clone()),
+            StoreError::WrongKey { .. } => Failure::store("wrong_key", Some("vault.key"), &e),
+            StoreError::KeyUnavailable { .. } => {
+                Failure::store("key_unavailable", Some("vault.key"), &e)
+            }
+            StoreError::Corrupt { .. } | StoreError::Tampered { .. } => {
+                Failure::store("store_corrupt", None, &e)
+            }
+            StoreError::Foreign | StoreError::TooNew { .. } => {
+                Failure::store("foreign_store", None, &e)
+            }
+            StoreError::NotInitialised => Failure {
+                message: "no store here yet: run `laowu init` first".into(),
+                ..Failure::store("not_initialised", Some("home"), &e)
+            },
+            StoreError::Full => Failure::store("storage_full", None, &e),
+            StoreError::Io { .. } => Failure::store("store_io", Some("home"), &e),
+            StoreError::Sqlite(_) => Failure {
+                exit: EXIT_UNEXPECTED,
+                code: "internal",
+                field: None,
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+/// Usage errors from clap: help and version are successes, the rest exit 2.
+pub fn usage(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let json = std::env::args().any(|a| a == "--json");
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(EXIT_INVALID)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let field = e
+                .get(clap::error::ContextKind::InvalidArg)
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "arguments".into());
+            let message = e.kind().to_string();
+            crate::output::Output::new(json).failure(&Failure::invalid(&field, message));
+            if !json {
+                let _ = e.print();
+            }
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
+}
