@@ -1,0 +1,221 @@
+//! Drives the `laowu` binary through its command-line contract: commands,
+//! flags, JSON fields and exit codes.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    json: Value,
+    stderr: String,
+}
+
+fn laowu(home: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_laowu"))
+        .arg("--home")
+        .arg(home)
+        .arg("--json")
+        .args(args)
+        .output()
+        .expect("run laowu");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {stdout:?}"));
+    Run {
+        code: out.status.code().expect("exit code"),
+        json,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn ok(home: &Path, args: &[&str]) -> Value {
+    let run = laowu(home, args);
+    assert_eq!(run.code, 0, "{args:?}: {} {}", run.json, run.stderr);
+    run.json
+}
+
+fn error(run: &Run, exit: i32, code: &str, field: Option<&str>) {
+    assert_eq!(run.code, exit, "{}", run.json);
+    let e = &run.json["error"];
+    assert_eq!(e["code"], code, "{}", run.json);
+    assert_eq!(e["field"].as_str(), field, "{}", run.json);
+    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", run.json);
+}
+
+fn put(home: &Path, category: &str, kind: &str, value: &str, at: &str) -> String {
+    let j = ok(home, &["record", "put", "--category", category, "--kind", kind, "--value", value, "--at-ms", at]);
+    j["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn status_on_a_fresh_home_then_init() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("phone");
+    let fresh = ok(&home, &["status"]);
+    assert_eq!(fresh["initialised"], false);
+    assert_eq!(fresh["categories"]["identity"]["key_present"], false);
+    assert!(!home.exists(), "status must not create anything");
+
+    let init = ok(&home, &["init"]);
+    assert_eq!(init["initialised"], true);
+    let status = ok(&home, &["status"]);
+    assert!(status["schema_version"].as_u64().unwrap() >= 1);
+    assert!(status["store"].as_str().unwrap().ends_with("laowu.db"));
+    for c in ["identity", "location", "face", "financial", "consent", "ledger"] {
+        assert_eq!(status["categories"][c]["key_present"], true, "{c}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(home.join("vault.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // init again is harmless and keeps the key.
+    let key = fs::read(home.join("vault.key")).unwrap();
+    ok(&home, &["init"]);
+    assert_eq!(fs::read(home.join("vault.key")).unwrap(), key);
+}
+
+#[test]
+fn records_round_trip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    ok(home, &["init"]);
+    let a = put(home, "identity", "name", "欧阳娜娜", "1795456789123");
+    let b = put(home, "location", "fix", "39.908722,116.397499", "-1");
+    let got = ok(home, &["record", "get", &a]);
+    assert_eq!(got["value"], "欧阳娜娜");
+    assert_eq!(got["kind"], "name");
+    assert_eq!(got["category"], "identity");
+    assert_eq!(got["at_ms"], 1795456789123i64);
+    let list = ok(home, &["record", "list", "--category", "location"]);
+    assert_eq!(list["records"].as_array().unwrap().len(), 1);
+    assert_eq!(list["records"][0]["id"], b.as_str());
+    assert_eq!(list["records"][0]["at_ms"], -1);
+
+    ok(home, &["record", "put", "--category", "identity", "--kind", "mobile", "--value", "13800138000", "--lookup"]);
+    let found = ok(home, &["record", "find", "--category", "identity", "--kind", "mobile", "--value", "13800138000"]);
+    assert_eq!(found["records"].as_array().unwrap().len(), 1);
+    let none = ok(home, &["record", "find", "--category", "identity", "--kind", "mobile", "--value", "13800138001"]);
+    assert!(none["records"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn invalid_input_exits_2_naming_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    ok(home, &["init"]);
+    error(&laowu(home, &["record", "put", "--category", "nope", "--kind", "x", "--value", "y"]), 2, "invalid_input", Some("category"));
+    error(&laowu(home, &["record", "put", "--category", "identity", "--kind", "Bad Kind", "--value", "y"]), 2, "invalid_input", Some("kind"));
+    error(&laowu(home, &["record", "get", "not-an-id"]), 2, "invalid_input", Some("id"));
+    error(&laowu(home, &["record", "get", &"0".repeat(32)]), 2, "not_found", Some("id"));
+    error(&laowu(home, &["shred", "--category", "everything"]), 2, "invalid_input", Some("category"));
+    // Usage errors are JSON too under --json.
+    let run = laowu(home, &["record", "put", "--category", "identity"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.json["error"]["code"], "invalid_input");
+    let run = laowu(home, &["--no-such-flag"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.json["error"]["code"], "invalid_input");
+    // Nothing was written by any of them.
+    assert!(ok(home, &["record", "list", "--category", "identity"])["records"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn replaced_vault_key_exits_4_and_the_right_key_reads_everything_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    ok(home, &["init"]);
+    let ids = [
+        put(home, "identity", "name", "张伟", "1"),
+        put(home, "identity", "id_number", "11010519491231002X", "2"),
+        put(home, "location", "fix", "39.908722,116.397499", "3"),
+    ];
+    let right = fs::read(home.join("vault.key")).unwrap();
+
+    fs::write(home.join("vault.key"), [0x5a; 32]).unwrap();
+    error(&laowu(home, &["status"]), 4, "wrong_key", Some("vault.key"));
+    error(&laowu(home, &["record", "get", &ids[0]]), 4, "wrong_key", Some("vault.key"));
+    // init must not paper over a wrong key.
+    error(&laowu(home, &["init"]), 4, "wrong_key", Some("vault.key"));
+
+    fs::remove_file(home.join("vault.key")).unwrap();
+    error(&laowu(home, &["status"]), 4, "key_unavailable", Some("vault.key"));
+    error(&laowu(home, &["init"]), 4, "key_unavailable", Some("vault.key"));
+    assert!(!home.join("vault.key").exists(), "init must not mint a new key over an existing store");
+
+    fs::write(home.join("vault.key"), &right).unwrap();
+    ok(home, &["status"]);
+    let values: Vec<_> = ids
+        .iter()
+        .map(|id| ok(home, &["record", "get", id])["value"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(values, ["张伟", "11010519491231002X", "39.908722,116.397499"]);
+}
+
+#[test]
+fn shred_removes_a_category_and_its_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    ok(home, &["init"]);
+    let gone = put(home, "identity", "name", "张伟", "1");
+    put(home, "identity", "mobile", "13800138000", "2");
+    let kept = put(home, "location", "fix", "39.9,116.4", "3");
+    let shred = ok(home, &["shred", "--category", "identity"]);
+    assert_eq!(shred["rows_removed"], 2);
+    assert_eq!(shred["key_present"], false);
+    error(&laowu(home, &["record", "get", &gone]), 2, "not_found", Some("id"));
+    let status = ok(home, &["status"]);
+    assert_eq!(status["categories"]["identity"]["key_present"], false);
+    assert_eq!(status["categories"]["location"]["key_present"], true);
+    assert_eq!(ok(home, &["record", "get", &kept])["value"], "39.9,116.4");
+}
+
+#[test]
+fn store_problems_exit_4() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The home is a regular file: nothing can be created under it.
+    let file = tmp.path().join("file");
+    fs::write(&file, b"not a directory").unwrap();
+    error(&laowu(&file.join("phone"), &["init"]), 4, "store_io", Some("home"));
+    error(&laowu(&file, &["init"]), 4, "store_io", Some("home"));
+
+    // A store that was never initialised.
+    let empty = tmp.path().join("empty");
+    error(&laowu(&empty, &["record", "list", "--category", "identity"]), 4, "not_initialised", Some("home"));
+
+    // A database file of random bytes.
+    let corrupt = tmp.path().join("corrupt");
+    ok(&corrupt, &["init"]);
+    let noise: Vec<u8> = (0..8192u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    fs::write(corrupt.join("laowu.db"), &noise).unwrap();
+    let _ = fs::remove_file(corrupt.join("laowu.db-wal"));
+    let _ = fs::remove_file(corrupt.join("laowu.db-shm"));
+    error(&laowu(&corrupt, &["status"]), 4, "store_corrupt", None);
+    assert_eq!(fs::read(corrupt.join("laowu.db")).unwrap(), noise, "a corrupt file is left as it was");
+}
+
+#[test]
+fn human_output_without_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_laowu"))
+        .arg("--home")
+        .arg(tmp.path())
+        .arg("init")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("key identity: present"), "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_laowu"))
+        .arg("--home")
+        .arg(tmp.path())
+        .args(["shred", "--category", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid_input (category)"));
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every test of the project, in the order a failure is cheapest to find:
+# formatting and lints, the Rust tests (unit, CLI, proof tests), the Swift
+# syntax check over hand-written and freshly generated Swift, the Kotlin tests
+# on the JVM against the real library.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (workspace)"
+cargo test --workspace --locked
+
+step "Swift: generate the bindings from the freshly built library, then syntax-check every .swift file"
+cargo build -p laowu-ffi --locked
+scripts/gen-swift.sh target/debug/liblaowu_ffi.so
+scripts/check-swift.sh
+(cd tools/swift-syntax-check && npm test --silent)
+
+step "Kotlin: generate the bindings and run the JUnit tests against the real library"
+scripts/test-kotlin.sh
+
+step "all tests passed"
