@@ -1,1 +1,40 @@
-pub fn _placeholder() {}
+//! laowu-protocol: the serde wire types shared by the phone's core and the
+//! server. No logic and no dependencies beyond serde, so both sides agree on
+//! the bytes by construction.
+
+use serde::{Deserialize, Serialize};
+
+/// The wire protocol's version; a server refuses clients from a newer major.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// `GET /v1/health`: the server is up and which protocol it speaks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub protocol: u32,
+}
+
+/// Every error response body: a stable code, the field at fault if one is,
+/// and a message without personal data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_wire_shape() {
+        let h = Health {
+            status: "ok".into(),
+            protocol: PROTOCOL_VERSION,
+        };
+        let json = serde_json::to_value(&h).unwrap();
+        assert_eq!(json, serde_json::json!({"status": "ok", "protocol": 1}));
+        assert_eq!(serde_json::from_value::<Health>(json).unwrap(), h);
+    }
+}
