@@ -4,6 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use laowu_core::store::{OpenMode, RecordId, Store};
+use zeroize::Zeroizing;
 
 use crate::vault::ForeignVault;
 use crate::{DataCategory, KeyVault, LaowuError};
@@ -58,6 +59,8 @@ impl LaowuStore {
         value: String,
         at_ms: i64,
     ) -> Result<String, LaowuError> {
+        // The shell's copy is the shell's to clear; ours is zeroized on drop.
+        let value = Zeroizing::new(value);
         let id = self
             .store
             .put_record(category.into(), &kind, value.as_bytes(), at_ms, false)?;
