@@ -18,10 +18,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test (workspace)"
 cargo test --workspace --locked
 
-step "Swift: generate the bindings from the freshly built library, then syntax-check every .swift file"
+step "Swift: generate the bindings from the freshly built library, syntax-check every .swift file, check the C header against the static library"
 cargo build -p laowu-ffi --locked
 scripts/gen-swift.sh target/debug/liblaowu_ffi.so
 scripts/check-swift.sh
+scripts/check-c-header.sh
 (cd tools/swift-syntax-check && npm test --silent)
 
 step "Kotlin: generate the bindings and run the JUnit tests against the real library"
