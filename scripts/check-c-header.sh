@@ -41,7 +41,7 @@ mapfile -t checks < <(sed -n 's/.*if (\(uniffi_laowu_ffi_checksum_[a-z0-9_]*\)()
     ffi_laowu_ffi_rustbuffer_free(buf, &status);
     if (status.code != 0) { puts("rustbuffer_free failed"); failures++; }
 C
-    echo "    printf(\"c-header: contract version and %d checksums agree, %d failures\\n\", ${#checks[@]}, failures);"
+    echo "    printf(\"c-header: checked the contract version and %d checksums: %d mismatches\\n\", ${#checks[@]}, failures);"
     echo '    return failures != 0;'
     echo '}'
 } >"$work/probe.c"

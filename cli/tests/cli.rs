@@ -42,11 +42,29 @@ fn error(run: &Run, exit: i32, code: &str, field: Option<&str>) {
     let e = &run.json["error"];
     assert_eq!(e["code"], code, "{}", run.json);
     assert_eq!(e["field"].as_str(), field, "{}", run.json);
-    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", run.json);
+    assert!(
+        e["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        run.json
+    );
 }
 
 fn put(home: &Path, category: &str, kind: &str, value: &str, at: &str) -> String {
-    let j = ok(home, &["record", "put", "--category", category, "--kind", kind, "--value", value, "--at-ms", at]);
+    let j = ok(
+        home,
+        &[
+            "record",
+            "put",
+            "--category",
+            category,
+            "--kind",
+            kind,
+            "--value",
+            value,
+            "--at-ms",
+            at,
+        ],
+    );
     j["id"].as_str().unwrap().to_string()
 }
 
@@ -64,13 +82,23 @@ fn status_on_a_fresh_home_then_init() {
     let status = ok(&home, &["status"]);
     assert!(status["schema_version"].as_u64().unwrap() >= 1);
     assert!(status["store"].as_str().unwrap().ends_with("laowu.db"));
-    for c in ["identity", "location", "face", "financial", "consent", "ledger"] {
+    for c in [
+        "identity",
+        "location",
+        "face",
+        "financial",
+        "consent",
+        "ledger",
+    ] {
         assert_eq!(status["categories"][c]["key_present"], true, "{c}");
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(home.join("vault.key")).unwrap().permissions().mode();
+        let mode = fs::metadata(home.join("vault.key"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     // init again is harmless and keeps the key.
@@ -96,10 +124,47 @@ fn records_round_trip() {
     assert_eq!(list["records"][0]["id"], b.as_str());
     assert_eq!(list["records"][0]["at_ms"], -1);
 
-    ok(home, &["record", "put", "--category", "identity", "--kind", "mobile", "--value", "13800138000", "--lookup"]);
-    let found = ok(home, &["record", "find", "--category", "identity", "--kind", "mobile", "--value", "13800138000"]);
+    ok(
+        home,
+        &[
+            "record",
+            "put",
+            "--category",
+            "identity",
+            "--kind",
+            "mobile",
+            "--value",
+            "13800138000",
+            "--lookup",
+        ],
+    );
+    let found = ok(
+        home,
+        &[
+            "record",
+            "find",
+            "--category",
+            "identity",
+            "--kind",
+            "mobile",
+            "--value",
+            "13800138000",
+        ],
+    );
     assert_eq!(found["records"].as_array().unwrap().len(), 1);
-    let none = ok(home, &["record", "find", "--category", "identity", "--kind", "mobile", "--value", "13800138001"]);
+    let none = ok(
+        home,
+        &[
+            "record",
+            "find",
+            "--category",
+            "identity",
+            "--kind",
+            "mobile",
+            "--value",
+            "13800138001",
+        ],
+    );
     assert!(none["records"].as_array().unwrap().is_empty());
 }
 
@@ -108,11 +173,60 @@ fn invalid_input_exits_2_naming_the_field() {
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path();
     ok(home, &["init"]);
-    error(&laowu(home, &["record", "put", "--category", "nope", "--kind", "x", "--value", "y"]), 2, "invalid_input", Some("category"));
-    error(&laowu(home, &["record", "put", "--category", "identity", "--kind", "Bad Kind", "--value", "y"]), 2, "invalid_input", Some("kind"));
-    error(&laowu(home, &["record", "get", "not-an-id"]), 2, "invalid_input", Some("id"));
-    error(&laowu(home, &["record", "get", &"0".repeat(32)]), 2, "not_found", Some("id"));
-    error(&laowu(home, &["shred", "--category", "everything"]), 2, "invalid_input", Some("category"));
+    error(
+        &laowu(
+            home,
+            &[
+                "record",
+                "put",
+                "--category",
+                "nope",
+                "--kind",
+                "x",
+                "--value",
+                "y",
+            ],
+        ),
+        2,
+        "invalid_input",
+        Some("category"),
+    );
+    error(
+        &laowu(
+            home,
+            &[
+                "record",
+                "put",
+                "--category",
+                "identity",
+                "--kind",
+                "Bad Kind",
+                "--value",
+                "y",
+            ],
+        ),
+        2,
+        "invalid_input",
+        Some("kind"),
+    );
+    error(
+        &laowu(home, &["record", "get", "not-an-id"]),
+        2,
+        "invalid_input",
+        Some("id"),
+    );
+    error(
+        &laowu(home, &["record", "get", &"0".repeat(32)]),
+        2,
+        "not_found",
+        Some("id"),
+    );
+    error(
+        &laowu(home, &["shred", "--category", "everything"]),
+        2,
+        "invalid_input",
+        Some("category"),
+    );
     // Usage errors are JSON too under --json.
     let run = laowu(home, &["record", "put", "--category", "identity"]);
     assert_eq!(run.code, 2);
@@ -121,7 +235,12 @@ fn invalid_input_exits_2_naming_the_field() {
     assert_eq!(run.code, 2);
     assert_eq!(run.json["error"]["code"], "invalid_input");
     // Nothing was written by any of them.
-    assert!(ok(home, &["record", "list", "--category", "identity"])["records"].as_array().unwrap().is_empty());
+    assert!(
+        ok(home, &["record", "list", "--category", "identity"])["records"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -138,22 +257,48 @@ fn replaced_vault_key_exits_4_and_the_right_key_reads_everything_back() {
 
     fs::write(home.join("vault.key"), [0x5a; 32]).unwrap();
     error(&laowu(home, &["status"]), 4, "wrong_key", Some("vault.key"));
-    error(&laowu(home, &["record", "get", &ids[0]]), 4, "wrong_key", Some("vault.key"));
+    error(
+        &laowu(home, &["record", "get", &ids[0]]),
+        4,
+        "wrong_key",
+        Some("vault.key"),
+    );
     // init must not paper over a wrong key.
     error(&laowu(home, &["init"]), 4, "wrong_key", Some("vault.key"));
 
     fs::remove_file(home.join("vault.key")).unwrap();
-    error(&laowu(home, &["status"]), 4, "key_unavailable", Some("vault.key"));
-    error(&laowu(home, &["init"]), 4, "key_unavailable", Some("vault.key"));
-    assert!(!home.join("vault.key").exists(), "init must not mint a new key over an existing store");
+    error(
+        &laowu(home, &["status"]),
+        4,
+        "key_unavailable",
+        Some("vault.key"),
+    );
+    error(
+        &laowu(home, &["init"]),
+        4,
+        "key_unavailable",
+        Some("vault.key"),
+    );
+    assert!(
+        !home.join("vault.key").exists(),
+        "init must not mint a new key over an existing store"
+    );
 
     fs::write(home.join("vault.key"), &right).unwrap();
     ok(home, &["status"]);
     let values: Vec<_> = ids
         .iter()
-        .map(|id| ok(home, &["record", "get", id])["value"].as_str().unwrap().to_string())
+        .map(|id| {
+            ok(home, &["record", "get", id])["value"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
-    assert_eq!(values, ["张伟", "11010519491231002X", "39.908722,116.397499"]);
+    assert_eq!(
+        values,
+        ["张伟", "11010519491231002X", "39.908722,116.397499"]
+    );
 }
 
 #[test]
@@ -167,7 +312,12 @@ fn shred_removes_a_category_and_its_key() {
     let shred = ok(home, &["shred", "--category", "identity"]);
     assert_eq!(shred["rows_removed"], 2);
     assert_eq!(shred["key_present"], false);
-    error(&laowu(home, &["record", "get", &gone]), 2, "not_found", Some("id"));
+    error(
+        &laowu(home, &["record", "get", &gone]),
+        2,
+        "not_found",
+        Some("id"),
+    );
     let status = ok(home, &["status"]);
     assert_eq!(status["categories"]["identity"]["key_present"], false);
     assert_eq!(status["categories"]["location"]["key_present"], true);
@@ -180,22 +330,38 @@ fn store_problems_exit_4() {
     // The home is a regular file: nothing can be created under it.
     let file = tmp.path().join("file");
     fs::write(&file, b"not a directory").unwrap();
-    error(&laowu(&file.join("phone"), &["init"]), 4, "store_io", Some("home"));
+    error(
+        &laowu(&file.join("phone"), &["init"]),
+        4,
+        "store_io",
+        Some("home"),
+    );
     error(&laowu(&file, &["init"]), 4, "store_io", Some("home"));
 
     // A store that was never initialised.
     let empty = tmp.path().join("empty");
-    error(&laowu(&empty, &["record", "list", "--category", "identity"]), 4, "not_initialised", Some("home"));
+    error(
+        &laowu(&empty, &["record", "list", "--category", "identity"]),
+        4,
+        "not_initialised",
+        Some("home"),
+    );
 
     // A database file of random bytes.
     let corrupt = tmp.path().join("corrupt");
     ok(&corrupt, &["init"]);
-    let noise: Vec<u8> = (0..8192u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let noise: Vec<u8> = (0..8192u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     fs::write(corrupt.join("laowu.db"), &noise).unwrap();
     let _ = fs::remove_file(corrupt.join("laowu.db-wal"));
     let _ = fs::remove_file(corrupt.join("laowu.db-shm"));
     error(&laowu(&corrupt, &["status"]), 4, "store_corrupt", None);
-    assert_eq!(fs::read(corrupt.join("laowu.db")).unwrap(), noise, "a corrupt file is left as it was");
+    assert_eq!(
+        fs::read(corrupt.join("laowu.db")).unwrap(),
+        noise,
+        "a corrupt file is left as it was"
+    );
 }
 
 #[test]
