@@ -79,15 +79,29 @@ impl Store {
     /// or a foreign file leaves the directory exactly as it was.
     pub fn open(dir: &Path, vault: Arc<dyn KeyVault>, mode: OpenMode) -> Result<Self> {
         let path = dir.join(DB_FILE);
+        match fs::metadata(dir) {
+            Ok(meta) if !meta.is_dir() => return Err(not_a_directory()),
+            Err(e) if e.kind() == io::ErrorKind::NotADirectory => return Err(not_a_directory()),
+            _ => {}
+        }
+        // SQLite treats a file shorter than its 100-byte header as empty and
+        // would write over it. Zero or one byte is what SQLite itself may leave
+        // (its unix VFS counts one byte as empty); more is damage.
+        if let Ok(meta) = fs::metadata(&path)
+            && meta.len() > 1
+            && meta.len() < 100
+        {
+            return Err(StoreError::Corrupt {
+                reason: "file is shorter than a database header".into(),
+            });
+        }
         match mode {
             OpenMode::Create => fs::create_dir_all(dir).map_err(io_error)?,
             OpenMode::Existing if !path.exists() => return Err(StoreError::NotInitialised),
             OpenMode::Existing => {}
         }
         if !dir.is_dir() {
-            return Err(StoreError::Io {
-                reason: "the store path is not a directory".into(),
-            });
+            return Err(not_a_directory());
         }
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if mode == OpenMode::Create {
@@ -293,12 +307,16 @@ fn check_file(conn: &Connection) -> Result<bool> {
     }
 }
 
+fn not_a_directory() -> StoreError {
+    StoreError::Io {
+        reason: "the store path is not a directory".into(),
+    }
+}
+
 fn io_error(e: io::Error) -> StoreError {
     let reason = match e.kind() {
         io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        io::ErrorKind::NotADirectory | io::ErrorKind::AlreadyExists => {
-            "the store path is not a directory".to_string()
-        }
+        io::ErrorKind::NotADirectory | io::ErrorKind::AlreadyExists => return not_a_directory(),
         io::ErrorKind::StorageFull => return StoreError::Full,
         kind => format!("{kind}"),
     };

@@ -49,13 +49,21 @@ impl SoftwareVault {
             SystemRandom::new()
                 .fill(key.as_mut())
                 .map_err(|_| io::Error::other("random source failed"))?;
+            // Written to a temporary file, synced, then renamed into place, so
+            // a crash never leaves an empty or partial key behind.
+            let tmp = home.join(format!("{VAULT_FILE}.tmp"));
             let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
+            options.write(true).create(true).truncate(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(&path)?;
+            let mut file = options.open(&tmp)?;
             file.write_all(key.as_ref())?;
             file.sync_all()?;
+            drop(file);
+            fs::rename(&tmp, &path)?;
+            if let Ok(dir) = fs::File::open(home) {
+                let _ = dir.sync_all();
+            }
         }
         Ok(Self::open(home))
     }
