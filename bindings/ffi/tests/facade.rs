@@ -36,7 +36,9 @@ impl KeyVault for XorVault {
             return Err(e);
         }
         match wrapped.split_last() {
-            Some((&tag, body)) if tag == category as u8 => Ok(body.iter().map(|b| b ^ self.pad).collect()),
+            Some((&tag, body)) if tag == category as u8 => {
+                Ok(body.iter().map(|b| b ^ self.pad).collect())
+            }
             _ => Err(VaultError::Rejected {
                 reason: "category mismatch".into(),
             }),
@@ -59,10 +61,18 @@ fn round_trip_wrong_key_and_shred_through_the_facade() {
     let vault = XorVault::new(0x21);
     let store = open(tmp.path(), vault.clone()).unwrap();
     let id = store
-        .put(DataCategory::Identity, "name".into(), "张伟".into(), 1_795_456_789_123)
+        .put(
+            DataCategory::Identity,
+            "name".into(),
+            "张伟".into(),
+            1_795_456_789_123,
+        )
         .unwrap();
     let rec = store.get(id.clone()).unwrap().unwrap();
-    assert_eq!((rec.value.as_str(), rec.at_ms, rec.category), ("张伟", 1_795_456_789_123, DataCategory::Identity));
+    assert_eq!(
+        (rec.value.as_str(), rec.at_ms, rec.category),
+        ("张伟", 1_795_456_789_123, DataCategory::Identity)
+    );
     let status = store.status().unwrap();
     assert!(status.schema_version >= 1);
     assert!(status.categories.iter().all(|c| c.key_present));
@@ -76,13 +86,19 @@ fn round_trip_wrong_key_and_shred_through_the_facade() {
     *locked.fail.lock().unwrap() = Some(VaultError::Unavailable {
         reason: "device locked".into(),
     });
-    assert!(matches!(open(tmp.path(), locked), Err(LaowuError::KeyUnavailable { .. })));
+    assert!(matches!(
+        open(tmp.path(), locked),
+        Err(LaowuError::KeyUnavailable { .. })
+    ));
 
     let store = open(tmp.path(), vault.clone()).unwrap();
     assert_eq!(store.get(id.clone()).unwrap().unwrap().value, "张伟");
     assert_eq!(store.shred(DataCategory::Identity).unwrap(), 1);
     assert!(store.get(id).unwrap().is_none());
-    assert_eq!(*vault.destroyed.lock().unwrap(), vec![DataCategory::Identity]);
+    assert_eq!(
+        *vault.destroyed.lock().unwrap(),
+        vec![DataCategory::Identity]
+    );
 }
 
 #[test]
@@ -99,8 +115,14 @@ fn bad_input_names_its_field() {
     }
     let file = tmp.path().join("file");
     std::fs::write(&file, b"x").unwrap();
-    assert!(matches!(open(&file, XorVault::new(1)), Err(LaowuError::StoreIo { .. })));
+    assert!(matches!(
+        open(&file, XorVault::new(1)),
+        Err(LaowuError::StoreIo { .. })
+    ));
     let garbage = tempfile::tempdir().unwrap();
     std::fs::write(garbage.path().join("laowu.db"), vec![0xA5u8; 4096]).unwrap();
-    assert!(matches!(open(garbage.path(), XorVault::new(1)), Err(LaowuError::StoreCorrupt { .. })));
+    assert!(matches!(
+        open(garbage.path(), XorVault::new(1)),
+        Err(LaowuError::StoreCorrupt { .. })
+    ));
 }
