@@ -140,9 +140,12 @@ impl Store {
             rng: SystemRandom::new(),
         };
         if mode == OpenMode::Create {
-            for category in DataCategory::ALL {
-                store.write(|tx, keys, s| s.key_for(tx, keys, category).map(|_| ()))?;
-            }
+            // Every missing key in one transaction: one fsync, all or none.
+            store.write(|tx, keys, s| {
+                DataCategory::ALL
+                    .into_iter()
+                    .try_for_each(|c| s.key_for(tx, keys, c).map(|_| ()))
+            })?;
         }
         Ok(store)
     }
