@@ -35,9 +35,15 @@ pub enum Command {
     /// Sealed records: personal values stored under a category's key.
     #[command(subcommand)]
     Record(RecordCommand),
+    /// The privacy policy as data.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// The consent gate: what the user agreed to, accept, withdraw.
+    #[command(subcommand)]
+    Consent(ConsentCommand),
     /// Destroy a category: its key and every row of it.
     Shred {
-        /// identity, location, face, financial, consent or ledger.
+        /// identity, location, face, financial, consent, ledger, device or support.
         #[arg(long)]
         category: String,
     },
@@ -45,8 +51,12 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum RecordCommand {
-    /// Seal and store a value; prints the new record's id.
+    /// Seal and store a value collected for a purpose; prints the new record's id.
+    /// Refused (exit 3) unless the user granted the purpose.
     Put {
+        /// The purpose it is collected for (see `laowu policy show`).
+        #[arg(long)]
+        purpose: String,
         #[arg(long)]
         category: String,
         /// What the value is: 1 to 64 of a-z, 0-9, '_', '.', '-'.
@@ -76,5 +86,38 @@ pub enum RecordCommand {
         kind: String,
         #[arg(long)]
         value: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyCommand {
+    /// Show a policy version's terms: purposes, data categories, SDKs, retention, content hash.
+    Show {
+        /// A policy file (TOML) to validate and show instead of the bundled one.
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+        /// Include the full policy text.
+        #[arg(long)]
+        text: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConsentCommand {
+    /// The gate's state and each purpose's grant.
+    Status,
+    /// Grant purposes: every purpose with --all, or exactly those named.
+    /// Pending purposes not named are refused; nothing is pre-granted.
+    Accept {
+        #[arg(long, conflicts_with = "purpose")]
+        all: bool,
+        /// A purpose to grant (repeatable).
+        #[arg(long, required_unless_present = "all")]
+        purpose: Vec<String>,
+    },
+    /// Withdraw an optional purpose: collection stops and its data is shredded.
+    Withdraw {
+        #[arg(long)]
+        purpose: String,
     },
 }

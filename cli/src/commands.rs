@@ -4,12 +4,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use laowu_core::app::Phone;
+use laowu_core::consent::Policy;
 use laowu_core::store::{
     DB_FILE, DataCategory, OpenMode, Record, RecordId, SoftwareVault, Store, StoreError,
 };
 use serde_json::{Map, Value, json};
 
-use crate::args::{Cli, Command, RecordCommand};
+use crate::args::{Cli, Command, PolicyCommand, RecordCommand};
 use crate::failure::Failure;
 use crate::output::Report;
 
@@ -20,6 +22,10 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
         Command::Status => status(home),
         Command::Shred { category } => shred(home, parse_category(category)?),
         Command::Record(cmd) => record(home, cmd),
+        Command::Policy(PolicyCommand::Show { file, text }) => {
+            crate::policy::show(file.as_deref(), *text)
+        }
+        Command::Consent(cmd) => crate::consent::run(&open(home)?, cmd),
     }
 }
 
@@ -31,9 +37,14 @@ fn parse_category(s: &str) -> Result<DataCategory, Failure> {
 
 /// Opens an existing phone: its vault is never created here, so a missing
 /// `vault.key` is reported rather than silently replaced.
-fn open(home: &Path) -> Result<Store, Failure> {
+pub fn open(home: &Path) -> Result<Phone, Failure> {
     let vault = Arc::new(SoftwareVault::open(home));
-    Ok(Store::open(home, vault, OpenMode::Existing)?)
+    Ok(Phone::open(
+        home,
+        vault,
+        OpenMode::Existing,
+        Policy::bundled(),
+    )?)
 }
 
 fn init(home: &Path) -> Result<Report, Failure> {
@@ -63,7 +74,7 @@ fn status(home: &Path) -> Result<Report, Failure> {
             text: format!("no store in {} yet: run `laowu init`", home.display()),
         });
     }
-    describe(&open(home)?)
+    describe(open(home)?.store())
 }
 
 fn describe(store: &Store) -> Result<Report, Failure> {
@@ -99,8 +110,7 @@ fn categories(present: impl Fn(DataCategory) -> bool) -> Value {
 }
 
 fn shred(home: &Path, category: DataCategory) -> Result<Report, Failure> {
-    let store = open(home)?;
-    let removed = store.shred(category)?;
+    let removed = open(home)?.store().shred(category)?;
     Ok(Report {
         json: json!({"category": category.as_str(), "rows_removed": removed, "key_present": false}),
         text: format!("shredded {category}: {removed} rows removed, key destroyed"),
@@ -110,6 +120,7 @@ fn shred(home: &Path, category: DataCategory) -> Result<Report, Failure> {
 fn record(home: &Path, cmd: &RecordCommand) -> Result<Report, Failure> {
     match cmd {
         RecordCommand::Put {
+            purpose,
             category,
             kind,
             value,
@@ -118,17 +129,15 @@ fn record(home: &Path, cmd: &RecordCommand) -> Result<Report, Failure> {
         } => {
             let category = parse_category(category)?;
             let at_ms = at_ms.unwrap_or_else(now_ms);
-            let store = open(home)?;
-            let id = store.put_record(category, kind, value.as_bytes(), at_ms, *lookup)?;
+            let id = open(home)?.put(purpose, category, kind, value.as_bytes(), at_ms, *lookup)?;
             Ok(Report {
-                json: json!({"id": id.as_str(), "category": category.as_str(), "kind": kind, "at_ms": at_ms}),
+                json: json!({"id": id.as_str(), "purpose": purpose, "category": category.as_str(), "kind": kind, "at_ms": at_ms}),
                 text: id.to_string(),
             })
         }
         RecordCommand::Get { id } => {
             let id = RecordId::parse(id)?;
-            let store = open(home)?;
-            match store.get_record(&id)? {
+            match open(home)?.store().get_record(&id)? {
                 Some(r) => Ok(Report {
                     text: record_line(&r),
                     json: record_json(&r),
@@ -143,7 +152,7 @@ fn record(home: &Path, cmd: &RecordCommand) -> Result<Report, Failure> {
         }
         RecordCommand::List { category } => {
             let category = parse_category(category)?;
-            let records = open(home)?.list_records(category)?;
+            let records = open(home)?.store().list_records(category)?;
             Ok(records_report(category, &records))
         }
         RecordCommand::Find {
@@ -152,7 +161,9 @@ fn record(home: &Path, cmd: &RecordCommand) -> Result<Report, Failure> {
             value,
         } => {
             let category = parse_category(category)?;
-            let records = open(home)?.find_records(category, kind, value.as_bytes())?;
+            let records = open(home)?
+                .store()
+                .find_records(category, kind, value.as_bytes())?;
             Ok(records_report(category, &records))
         }
     }
@@ -193,7 +204,7 @@ fn record_line(r: &Record) -> String {
     )
 }
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)

@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use laowu_core::app::AppError;
+use laowu_core::consent::ConsentError;
 use laowu_core::store::StoreError;
 
 /// What the CLI's caller can act on. `code` is stable; `message` never holds
@@ -16,7 +18,6 @@ pub struct Failure {
 
 pub const EXIT_UNEXPECTED: u8 = 1;
 pub const EXIT_INVALID: u8 = 2;
-#[allow(dead_code)] // the consent gate's refusals arrive with the consent issue
 pub const EXIT_CONSENT: u8 = 3;
 pub const EXIT_KEY_OR_STORE: u8 = 4;
 #[allow(dead_code)] // network failures arrive with sync
@@ -65,6 +66,44 @@ impl From<StoreError> for Failure {
             StoreError::Sqlite(_) => Failure {
                 exit: EXIT_UNEXPECTED,
                 code: "internal",
+                field: None,
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<ConsentError> for Failure {
+    fn from(e: ConsentError) -> Self {
+        let message = e.to_string();
+        match e {
+            ConsentError::ConsentRequired { purpose } => Failure {
+                exit: EXIT_CONSENT,
+                code: "consent_required",
+                field: Some(purpose),
+                message,
+            },
+            ConsentError::EssentialWithdrawal { .. } => Failure {
+                exit: EXIT_INVALID,
+                code: "essential_purpose",
+                field: Some("purpose".into()),
+                message,
+            },
+            ConsentError::UnknownPurpose { .. } | ConsentError::PartialEssentials { .. } => {
+                Failure::invalid("purpose", message)
+            }
+        }
+    }
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Store(e) => e.into(),
+            AppError::Consent(e) => e.into(),
+            AppError::CorruptDecision => Failure {
+                exit: EXIT_KEY_OR_STORE,
+                code: "store_corrupt",
                 field: None,
                 message: e.to_string(),
             },

@@ -5,8 +5,10 @@
 
 mod args;
 mod commands;
+mod consent;
 mod failure;
 mod output;
+mod policy;
 
 use std::process::ExitCode;
 

@@ -49,12 +49,27 @@ fn error(run: &Run, exit: i32, code: &str, field: Option<&str>) {
     );
 }
 
+/// The bundled policy's purpose that covers a category, for test writes.
+fn purpose_for(category: &str) -> &'static str {
+    match category {
+        "identity" => "registration",
+        "location" => "attendance",
+        "face" => "real_name_id",
+        "financial" => "real_name_bank",
+        "device" => "crash_reports",
+        "support" => "customer_service",
+        other => panic!("no test purpose for {other}"),
+    }
+}
+
 fn put(home: &Path, category: &str, kind: &str, value: &str, at: &str) -> String {
     let j = ok(
         home,
         &[
             "record",
             "put",
+            "--purpose",
+            purpose_for(category),
             "--category",
             category,
             "--kind",
@@ -66,6 +81,12 @@ fn put(home: &Path, category: &str, kind: &str, value: &str, at: &str) -> String
         ],
     );
     j["id"].as_str().unwrap().to_string()
+}
+
+/// A phone whose user accepted every purpose.
+fn init_accepted(home: &Path) {
+    ok(home, &["init"]);
+    ok(home, &["consent", "accept", "--all"]);
 }
 
 #[test]
@@ -89,6 +110,8 @@ fn status_on_a_fresh_home_then_init() {
         "financial",
         "consent",
         "ledger",
+        "device",
+        "support",
     ] {
         assert_eq!(status["categories"][c]["key_present"], true, "{c}");
     }
@@ -111,7 +134,7 @@ fn status_on_a_fresh_home_then_init() {
 fn records_round_trip() {
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path();
-    ok(home, &["init"]);
+    init_accepted(home);
     let a = put(home, "identity", "name", "欧阳娜娜", "1795456789123");
     let b = put(home, "location", "fix", "39.908722,116.397499", "-1");
     let got = ok(home, &["record", "get", &a]);
@@ -129,6 +152,8 @@ fn records_round_trip() {
         &[
             "record",
             "put",
+            "--purpose",
+            "registration",
             "--category",
             "identity",
             "--kind",
@@ -172,13 +197,15 @@ fn records_round_trip() {
 fn invalid_input_exits_2_naming_the_field() {
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path();
-    ok(home, &["init"]);
+    init_accepted(home);
     error(
         &laowu(
             home,
             &[
                 "record",
                 "put",
+                "--purpose",
+                "registration",
                 "--category",
                 "nope",
                 "--kind",
@@ -197,6 +224,8 @@ fn invalid_input_exits_2_naming_the_field() {
             &[
                 "record",
                 "put",
+                "--purpose",
+                "registration",
                 "--category",
                 "identity",
                 "--kind",
@@ -247,7 +276,7 @@ fn invalid_input_exits_2_naming_the_field() {
 fn replaced_vault_key_exits_4_and_the_right_key_reads_everything_back() {
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path();
-    ok(home, &["init"]);
+    init_accepted(home);
     let ids = [
         put(home, "identity", "name", "张伟", "1"),
         put(home, "identity", "id_number", "11010519491231002X", "2"),
@@ -305,7 +334,7 @@ fn replaced_vault_key_exits_4_and_the_right_key_reads_everything_back() {
 fn shred_removes_a_category_and_its_key() {
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path();
-    ok(home, &["init"]);
+    init_accepted(home);
     let gone = put(home, "identity", "name", "张伟", "1");
     put(home, "identity", "mobile", "13800138000", "2");
     let kept = put(home, "location", "fix", "39.9,116.4", "3");
@@ -384,4 +413,292 @@ fn human_output_without_json() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid_input (category)"));
+}
+
+#[test]
+fn policy_show_bundled_and_from_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    let bundled = ok(home, &["policy", "show"]);
+    assert_eq!(bundled["id"], "laowu-privacy");
+    assert_eq!(bundled["hash"].as_str().unwrap().len(), 64);
+    assert!(bundled.get("text").is_none(), "the text only with --text");
+    let purposes = bundled["purposes"].as_array().unwrap();
+    let attendance = purposes.iter().find(|p| p["id"] == "attendance").unwrap();
+    assert_eq!(attendance["sensitive"], true);
+    assert!(
+        attendance["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&"location".into())
+    );
+    assert_eq!(bundled["sdks"].as_array().unwrap().len(), 4);
+    let with_text = ok(home, &["policy", "show", "--text"]);
+    assert!(with_text["text"].as_str().unwrap().chars().count() > 500);
+    assert_eq!(with_text["hash"], bundled["hash"]);
+
+    // A product owner's edited file: validated, errors name the field.
+    let source = include_str!("../../core/policies/v1.toml");
+    let edited = tmp.path().join("v2.toml");
+    fs::write(
+        &edited,
+        source.replacen("version = \"1\"", "version = \"2\"", 1),
+    )
+    .unwrap();
+    let v2 = ok(
+        home,
+        &["policy", "show", "--file", edited.to_str().unwrap()],
+    );
+    assert_eq!(v2["version"], "2");
+    assert_ne!(v2["hash"], bundled["hash"]);
+
+    let broken = tmp.path().join("broken.toml");
+    fs::write(
+        &broken,
+        source.replacen("sensitive = true", "sensitive = false", 1),
+    )
+    .unwrap();
+    let run = laowu(
+        home,
+        &["policy", "show", "--file", broken.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.json["error"]["field"]
+            .as_str()
+            .unwrap()
+            .ends_with(".sensitive"),
+        "{}",
+        run.json
+    );
+    fs::write(&broken, "id = ").unwrap();
+    error(
+        &laowu(
+            home,
+            &["policy", "show", "--file", broken.to_str().unwrap()],
+        ),
+        2,
+        "invalid_input",
+        Some("policy"),
+    );
+    let missing = tmp.path().join("missing.toml");
+    error(
+        &laowu(
+            home,
+            &["policy", "show", "--file", missing.to_str().unwrap()],
+        ),
+        2,
+        "invalid_input",
+        Some("file"),
+    );
+}
+
+#[test]
+fn the_consent_gate_refuses_before_consent_and_permits_after() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    ok(home, &["init"]);
+    let status = ok(home, &["consent", "status"]);
+    assert_eq!(status["state"], "not_decided");
+    assert!(
+        status["purposes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["granted"] == false)
+    );
+
+    // Every collecting command refuses with exit 3, the purpose in `field`.
+    for (purpose, category) in [
+        ("registration", "identity"),
+        ("attendance", "location"),
+        ("real_name_id", "face"),
+        ("real_name_bank", "financial"),
+        ("crash_reports", "device"),
+        ("customer_service", "support"),
+    ] {
+        let run = laowu(
+            home,
+            &[
+                "record",
+                "put",
+                "--purpose",
+                purpose,
+                "--category",
+                category,
+                "--kind",
+                "x",
+                "--value",
+                "张伟",
+            ],
+        );
+        error(&run, 3, "consent_required", Some(purpose));
+    }
+    assert!(
+        ok(home, &["record", "list", "--category", "identity"])["records"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // Refusing the essentials is browse-only: still nothing collected.
+    let browse = ok(home, &["consent", "accept", "--purpose", "attendance"]);
+    assert_eq!(browse["state"], "browse_only");
+    error(
+        &laowu(
+            home,
+            &[
+                "record",
+                "put",
+                "--purpose",
+                "attendance",
+                "--category",
+                "location",
+                "--kind",
+                "fix",
+                "--value",
+                "39.9,116.4",
+            ],
+        ),
+        3,
+        "consent_required",
+        Some("attendance"),
+    );
+
+    // The essentials plus attendance, separately chosen; marketing stays off.
+    let essentials: Vec<String> = status["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["essential"] == true)
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut args = vec!["consent", "accept"];
+    for e in &essentials {
+        args.extend(["--purpose", e.as_str()]);
+    }
+    args.extend(["--purpose", "attendance"]);
+    let open = ok(home, &args);
+    assert_eq!(open["state"], "open");
+    let granted = |j: &serde_json::Value, id: &str| {
+        j["purposes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap()["granted"]
+            == true
+    };
+    assert!(
+        granted(&open, "attendance")
+            && !granted(&open, "marketing")
+            && !granted(&open, "real_name_id")
+    );
+    put(home, "location", "fix", "39.908722,116.397499", "1");
+    put(home, "identity", "name", "张伟", "2");
+    error(
+        &laowu(
+            home,
+            &[
+                "record",
+                "put",
+                "--purpose",
+                "real_name_id",
+                "--category",
+                "face",
+                "--kind",
+                "liveness",
+                "--value",
+                "pass",
+            ],
+        ),
+        3,
+        "consent_required",
+        Some("real_name_id"),
+    );
+    // A purpose may store only its own categories.
+    error(
+        &laowu(
+            home,
+            &[
+                "record",
+                "put",
+                "--purpose",
+                "attendance",
+                "--category",
+                "identity",
+                "--kind",
+                "name",
+                "--value",
+                "张伟",
+            ],
+        ),
+        2,
+        "invalid_input",
+        Some("category"),
+    );
+
+    // Withdrawing attendance stops it at once and shreds location data.
+    let w = ok(home, &["consent", "withdraw", "--purpose", "attendance"]);
+    assert_eq!(w["withdrawn"], "attendance");
+    assert_eq!(w["shredded"][0]["category"], "location");
+    assert_eq!(w["shredded"][0]["rows_removed"], 1);
+    assert!(
+        ok(home, &["record", "list", "--category", "location"])["records"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    error(
+        &laowu(
+            home,
+            &[
+                "record",
+                "put",
+                "--purpose",
+                "attendance",
+                "--category",
+                "location",
+                "--kind",
+                "fix",
+                "--value",
+                "1,2",
+            ],
+        ),
+        3,
+        "consent_required",
+        Some("attendance"),
+    );
+    // Identity data, under registration, is untouched.
+    assert_eq!(
+        ok(home, &["record", "list", "--category", "identity"])["records"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Essential purposes cannot be withdrawn one by one; unknown ones are named.
+    error(
+        &laowu(home, &["consent", "withdraw", "--purpose", "registration"]),
+        2,
+        "essential_purpose",
+        Some("purpose"),
+    );
+    error(
+        &laowu(home, &["consent", "accept", "--purpose", "spying"]),
+        2,
+        "invalid_input",
+        Some("purpose"),
+    );
+    error(
+        &laowu(home, &["consent", "withdraw", "--purpose", "spying"]),
+        2,
+        "invalid_input",
+        Some("purpose"),
+    );
+    // The decision survives a restart (each command is a new process).
+    let after = ok(home, &["consent", "status"]);
+    assert_eq!(after["state"], "open");
+    assert!(!granted(&after, "attendance") && granted(&after, "registration"));
 }

@@ -4,5 +4,11 @@
 //! facades; nothing here knows about FFI. Rooms, each with its own error type:
 //!
 //! - [`store`]: the sealed SQLite store, the only code that speaks SQL.
+//! - [`consent`]: the privacy policy as data and the gate that mints permits.
+//! - [`ledger`]: the SDK-permission ledger.
+//! - [`app`]: the facade the shells hold: store and gate together.
 
+pub mod app;
+pub mod consent;
+pub mod ledger;
 pub mod store;

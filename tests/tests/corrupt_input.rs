@@ -37,7 +37,14 @@ fn build_store(home: &Path, dir: &Path) -> Vec<(RecordId, DataCategory, Vec<u8>,
         let value = format!("记录{i}：{}", "数据".repeat(i as usize % 40)).into_bytes();
         let at = 1_700_000_000_000 + i64::from(i);
         let id = store
-            .put_record(category, "entry", &value, at, i % 3 == 0)
+            .put_record(
+                &common::permit(category),
+                category,
+                "entry",
+                &value,
+                at,
+                i % 3 == 0,
+            )
             .unwrap();
         written.push((id, category, value, at));
     }
@@ -173,7 +180,14 @@ fn an_empty_file_is_not_a_store_yet() {
     assert_eq!(fs::read(one.join(DB_FILE)).unwrap(), b"x");
     let store = Store::open(&dir, vault(home.path()), OpenMode::Create).unwrap();
     let id = store
-        .put_record(DataCategory::Consent, "receipt", b"ok", 1, false)
+        .put_record(
+            &common::permit(DataCategory::Consent),
+            DataCategory::Consent,
+            "receipt",
+            b"ok",
+            1,
+            false,
+        )
         .unwrap();
     drop(store);
     let store = Store::open(&dir, vault(home.path()), OpenMode::Existing).unwrap();
@@ -376,7 +390,14 @@ fn fill_until_error(store: &Store) -> (StoreError, Vec<RecordId>) {
     let blob = vec![0x5au8; 16 * 1024];
     let mut ids = Vec::new();
     loop {
-        match store.put_record(DataCategory::Face, "template", &blob, 5, false) {
+        match store.put_record(
+            &common::permit(DataCategory::Face),
+            DataCategory::Face,
+            "template",
+            &blob,
+            5,
+            false,
+        ) {
             Ok(id) => ids.push(id),
             Err(e) => return (e, ids),
         }
@@ -399,10 +420,18 @@ enum Limit {
 fn fill_and_check(dir: &Path, v: &Arc<dyn KeyVault>, limit: Limit) {
     let store = Store::open(dir, v.clone(), OpenMode::Create).unwrap();
     let first = store
-        .put_record(DataCategory::Identity, "name", "张三".as_bytes(), 11, true)
+        .put_record(
+            &common::permit(DataCategory::Identity),
+            DataCategory::Identity,
+            "name",
+            "张三".as_bytes(),
+            11,
+            true,
+        )
         .unwrap();
     let second = store
         .put_record(
+            &common::permit(DataCategory::Location),
             DataCategory::Location,
             "fix",
             b"39.9087,116.3975",
@@ -450,7 +479,14 @@ fn fill_and_check(dir: &Path, v: &Arc<dyn KeyVault>, limit: Limit) {
     };
     check(&store);
     // Another attempt fails the same way and changes nothing.
-    let again = store.put_record(DataCategory::Face, "template", &[1u8; 16 * 1024], 5, false);
+    let again = store.put_record(
+        &common::permit(DataCategory::Face),
+        DataCategory::Face,
+        "template",
+        &[1u8; 16 * 1024],
+        5,
+        false,
+    );
     assert!(matches!(again, Err(StoreError::Full)), "{again:?}");
     check(&store);
     assert_eq!(store.integrity_check().unwrap(), "ok");
@@ -509,7 +545,14 @@ fn a_full_disk_is_full_and_keeps_earlier_writes() {
     fs::remove_dir_all(mount_point.join("store")).unwrap();
     let store = Store::open(&fresh, v.clone(), OpenMode::Create).unwrap();
     let id = store
-        .put_record(DataCategory::Consent, "receipt", b"ok", 1, false)
+        .put_record(
+            &common::permit(DataCategory::Consent),
+            DataCategory::Consent,
+            "receipt",
+            b"ok",
+            1,
+            false,
+        )
         .unwrap();
     drop(store);
     let store = Store::open(&fresh, v, OpenMode::Existing).unwrap();

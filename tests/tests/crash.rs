@@ -97,6 +97,7 @@ fn crash_child_writer() {
     for index in start..start + CHILD_MAX_WRITES {
         let id = store
             .put_record(
+                &common::permit(category_for(index)),
                 category_for(index),
                 KIND,
                 &value_for(index),

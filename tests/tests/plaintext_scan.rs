@@ -87,6 +87,7 @@ fn write_everything(store: &Store) -> Written {
         w.names.push(
             store
                 .put_record(
+                    &common::permit(DataCategory::Identity),
                     DataCategory::Identity,
                     "name",
                     name.as_bytes(),
@@ -97,6 +98,7 @@ fn write_everything(store: &Store) -> Written {
         );
         store
             .put_record(
+                &common::permit(DataCategory::Identity),
                 DataCategory::Identity,
                 "id_number",
                 ID_NUMBER.as_bytes(),
@@ -107,6 +109,7 @@ fn write_everything(store: &Store) -> Written {
         w.mobiles.push(
             store
                 .put_record(
+                    &common::permit(DataCategory::Identity),
                     DataCategory::Identity,
                     "mobile",
                     MOBILE.as_bytes(),
@@ -118,13 +121,21 @@ fn write_everything(store: &Store) -> Written {
         let fix = format!("{COORDS};lat={LAT};lon={LON};acc=5;#{i}");
         w.fixes.push(
             store
-                .put_record(DataCategory::Location, "fix", fix.as_bytes(), AT_MS, false)
+                .put_record(
+                    &common::permit(DataCategory::Location),
+                    DataCategory::Location,
+                    "fix",
+                    fix.as_bytes(),
+                    AT_MS,
+                    false,
+                )
                 .unwrap(),
         );
         let card = format!("{BANK_CARD} 户名:{NAME}");
         w.cards.push(
             store
                 .put_record(
+                    &common::permit(DataCategory::Financial),
                     DataCategory::Financial,
                     "bank_card",
                     card.as_bytes(),
@@ -135,6 +146,7 @@ fn write_everything(store: &Store) -> Written {
         );
         store
             .put_record(
+                &common::permit(DataCategory::Face),
                 DataCategory::Face,
                 "liveness",
                 format!("{NAME} {ID_NUMBER} pass 0.97").as_bytes(),
@@ -149,6 +161,7 @@ fn write_everything(store: &Store) -> Written {
             w.photos.push(
                 store
                     .put_record(
+                        &common::permit(DataCategory::Identity),
                         DataCategory::Identity,
                         "id_photo",
                         photo.as_bytes(),
@@ -448,7 +461,14 @@ fn scan_finds_what_the_store_keeps_in_clear() {
     let leaky_kind = format!("m{MOBILE}");
     for _ in 0..50 {
         store
-            .put_record(DataCategory::Identity, &leaky_kind, b"x", AT_MS, false)
+            .put_record(
+                &common::permit(DataCategory::Identity),
+                DataCategory::Identity,
+                &leaky_kind,
+                b"x",
+                AT_MS,
+                false,
+            )
             .unwrap();
     }
     let marker = [Marker::new("mobile in a kind", MOBILE)];

@@ -11,6 +11,8 @@ pub enum DataCategory {
     Financial,
     Consent,
     Ledger,
+    Device,
+    Support,
 }
 
 impl From<DataCategory> for Core {
@@ -22,6 +24,8 @@ impl From<DataCategory> for Core {
             DataCategory::Financial => Core::Financial,
             DataCategory::Consent => Core::Consent,
             DataCategory::Ledger => Core::Ledger,
+            DataCategory::Device => Core::Device,
+            DataCategory::Support => Core::Support,
         }
     }
 }
@@ -35,6 +39,8 @@ impl From<Core> for DataCategory {
             Core::Financial => DataCategory::Financial,
             Core::Consent => DataCategory::Consent,
             Core::Ledger => DataCategory::Ledger,
+            Core::Device => DataCategory::Device,
+            Core::Support => DataCategory::Support,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The one error the shells see. Each variant is something a shell can act on;
 //! no message carries personal data.
 
+use laowu_core::app::AppError;
+use laowu_core::consent::ConsentError;
 use laowu_core::store::StoreError;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -68,6 +70,31 @@ impl From<StoreError> for LaowuError {
                 reason,
             },
             StoreError::Sqlite(_) => LaowuError::Internal { reason },
+        }
+    }
+}
+
+impl From<ConsentError> for LaowuError {
+    fn from(e: ConsentError) -> Self {
+        let reason = e.to_string();
+        match e {
+            ConsentError::ConsentRequired { purpose } => LaowuError::ConsentRequired { purpose },
+            ConsentError::UnknownPurpose { .. }
+            | ConsentError::EssentialWithdrawal { .. }
+            | ConsentError::PartialEssentials { .. } => LaowuError::InvalidInput {
+                field: "purpose".into(),
+                reason,
+            },
+        }
+    }
+}
+
+impl From<AppError> for LaowuError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Store(e) => e.into(),
+            AppError::Consent(e) => e.into(),
+            AppError::CorruptDecision => LaowuError::StoreCorrupt { reason: e.to_string() },
         }
     }
 }

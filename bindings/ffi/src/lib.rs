@@ -5,11 +5,13 @@
 uniffi::setup_scaffolding!("laowu");
 
 mod category;
+mod consent;
 mod error;
 mod store;
 mod vault;
 
 pub use category::DataCategory;
+pub use consent::{ConsentState, ConsentView, PurposeGrant, ShreddedCategory};
 pub use error::LaowuError;
 pub use store::{CategoryStatus, LaowuStore, SealedRecord, StoreStatus};
 pub use vault::{KeyVault, VaultError};

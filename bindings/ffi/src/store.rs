@@ -3,9 +3,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use laowu_core::store::{OpenMode, RecordId, Store};
+use std::collections::BTreeSet;
+
+use laowu_core::app::Phone;
+use laowu_core::consent::Policy;
+use laowu_core::store::{OpenMode, RecordId};
 use zeroize::Zeroizing;
 
+use crate::consent::{ConsentView, ShreddedCategory};
 use crate::vault::ForeignVault;
 use crate::{DataCategory, KeyVault, LaowuError};
 
@@ -33,10 +38,10 @@ pub struct StoreStatus {
     pub categories: Vec<CategoryStatus>,
 }
 
-/// The phone's sealed store.
+/// The phone's sealed store behind the consent gate.
 #[derive(uniffi::Object)]
 pub struct LaowuStore {
-    store: Store,
+    phone: Phone,
 }
 
 #[uniffi::export]
@@ -47,13 +52,40 @@ impl LaowuStore {
     #[uniffi::constructor]
     pub fn open(dir: String, vault: Arc<dyn KeyVault>) -> Result<Arc<Self>, LaowuError> {
         let vault = Arc::new(ForeignVault(vault));
-        let store = Store::open(Path::new(&dir), vault, OpenMode::Create)?;
-        Ok(Arc::new(Self { store }))
+        let phone = Phone::open(Path::new(&dir), vault, OpenMode::Create, Policy::bundled())?;
+        Ok(Arc::new(Self { phone }))
     }
 
-    /// Seals and stores `value`; returns the new record's id.
+    /// The gate's state and each purpose of the current policy with its grant.
+    pub fn consent(&self) -> ConsentView {
+        self.phone.consent_status().into()
+    }
+
+    /// Grants exactly `purposes` among those to decide (others are refused)
+    /// and opts into any other optional purpose named. Nothing is pre-granted.
+    pub fn accept(&self, purposes: Vec<String>, at_ms: i64) -> Result<ConsentView, LaowuError> {
+        let granted: BTreeSet<String> = purposes.into_iter().collect();
+        Ok(self.phone.decide(&granted, at_ms)?.into())
+    }
+
+    /// Withdraws an optional purpose: collection stops at once and the data
+    /// categories only it used are shredded.
+    pub fn withdraw(&self, purpose: String, at_ms: i64) -> Result<Vec<ShreddedCategory>, LaowuError> {
+        let w = self.phone.withdraw(&purpose, at_ms)?;
+        Ok(w.shredded
+            .into_iter()
+            .map(|(category, rows_removed)| ShreddedCategory {
+                category: category.into(),
+                rows_removed,
+            })
+            .collect())
+    }
+
+    /// Seals and stores `value`, collected for `purpose`; returns the new
+    /// record's id. `ConsentRequired` unless the user granted the purpose.
     pub fn put(
         &self,
+        purpose: String,
         category: DataCategory,
         kind: String,
         value: String,
@@ -62,20 +94,21 @@ impl LaowuStore {
         // The shell's copy is the shell's to clear; ours is zeroized on drop.
         let value = Zeroizing::new(value);
         let id = self
-            .store
-            .put_record(category.into(), &kind, value.as_bytes(), at_ms, false)?;
+            .phone
+            .put(&purpose, category.into(), &kind, value.as_bytes(), at_ms, false)?;
         Ok(id.to_string())
     }
 
     /// The record with this id, or nothing if it does not exist (or was shredded).
     pub fn get(&self, id: String) -> Result<Option<SealedRecord>, LaowuError> {
         let id = RecordId::parse(&id)?;
-        self.store.get_record(&id)?.map(to_ffi).transpose()
+        self.phone.store().get_record(&id)?.map(to_ffi).transpose()
     }
 
     /// Every record of `category`, in the order written.
     pub fn list(&self, category: DataCategory) -> Result<Vec<SealedRecord>, LaowuError> {
-        self.store
+        self.phone
+            .store()
             .list_records(category.into())?
             .into_iter()
             .map(to_ffi)
@@ -84,11 +117,11 @@ impl LaowuStore {
 
     /// Destroys `category`'s key and rows; returns the number of rows removed.
     pub fn shred(&self, category: DataCategory) -> Result<u64, LaowuError> {
-        Ok(self.store.shred(category.into())?)
+        Ok(self.phone.store().shred(category.into())?)
     }
 
     pub fn status(&self) -> Result<StoreStatus, LaowuError> {
-        let status = self.store.status()?;
+        let status = self.phone.store().status()?;
         Ok(StoreStatus {
             path: status.path.display().to_string(),
             schema_version: status.schema_version,

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use laowu_ffi::{DataCategory, KeyVault, LaowuError, LaowuStore, VaultError};
+use laowu_ffi::{ConsentState, DataCategory, KeyVault, LaowuError, LaowuStore, VaultError};
 
 /// Wraps by XOR with a per-vault byte and a category tag: enough to tell
 /// vaults apart; the real vaults are the Keystore and the Keychain.
@@ -52,7 +52,12 @@ impl KeyVault for XorVault {
 }
 
 fn open(dir: &Path, vault: Arc<XorVault>) -> Result<Arc<LaowuStore>, LaowuError> {
-    LaowuStore::open(dir.display().to_string(), vault)
+    let store = LaowuStore::open(dir.display().to_string(), vault)?;
+    if store.consent().state == ConsentState::NotDecided {
+        let all = store.consent().purposes.into_iter().map(|p| p.id).collect();
+        store.accept(all, 0)?;
+    }
+    Ok(store)
 }
 
 #[test]
@@ -62,6 +67,7 @@ fn round_trip_wrong_key_and_shred_through_the_facade() {
     let store = open(tmp.path(), vault.clone()).unwrap();
     let id = store
         .put(
+            "registration".into(),
             DataCategory::Identity,
             "name".into(),
             "张伟".into(),
@@ -105,7 +111,7 @@ fn round_trip_wrong_key_and_shred_through_the_facade() {
 fn bad_input_names_its_field() {
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path(), XorVault::new(1)).unwrap();
-    match store.put(DataCategory::Face, "Bad Kind".into(), "x".into(), 0) {
+    match store.put("real_name_id".into(), DataCategory::Face, "Bad Kind".into(), "x".into(), 0) {
         Err(LaowuError::InvalidInput { field, .. }) => assert_eq!(field, "kind"),
         other => panic!("{other:?}"),
     }

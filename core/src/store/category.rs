@@ -19,17 +19,23 @@ pub enum DataCategory {
     Consent,
     /// The SDK-permission ledger.
     Ledger,
+    /// Device identifiers, logs and crash reports.
+    Device,
+    /// Customer-service call records and messages.
+    Support,
 }
 
 impl DataCategory {
     /// Every category, in a fixed order (status output, migrations, tests).
-    pub const ALL: [DataCategory; 6] = [
+    pub const ALL: [DataCategory; 8] = [
         DataCategory::Identity,
         DataCategory::Location,
         DataCategory::Face,
         DataCategory::Financial,
         DataCategory::Consent,
         DataCategory::Ledger,
+        DataCategory::Device,
+        DataCategory::Support,
     ];
 
     /// The stable name stored in clear in the database and used on the wire.
@@ -41,6 +47,8 @@ impl DataCategory {
             DataCategory::Financial => "financial",
             DataCategory::Consent => "consent",
             DataCategory::Ledger => "ledger",
+            DataCategory::Device => "device",
+            DataCategory::Support => "support",
         }
     }
 }

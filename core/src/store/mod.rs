@@ -9,6 +9,7 @@ mod aead;
 mod category;
 mod error;
 mod keyring;
+mod ledger;
 mod records;
 mod schema;
 mod software_vault;

@@ -11,6 +11,7 @@ use super::aead::{DataKey, Slot, random_id};
 use super::error::{Result, StoreError};
 use super::keyring::Keyring;
 use super::{DataCategory, Store};
+use crate::consent::Permit;
 
 const TABLE: &str = "record";
 const MAX_KIND_LEN: usize = 64;
@@ -101,7 +102,60 @@ fn check_kind(kind: &str) -> Result<()> {
 impl Store {
     /// Seals and stores a value. `lookup`, if set, stores a keyed hash of it so
     /// [`Store::find_records`] can find the record by value.
+    ///
+    /// Storing personal data needs a [`Permit`] from the consent gate for a
+    /// purpose that covers `category`.
     pub fn put_record(
+        &self,
+        permit: &Permit<'_>,
+        category: DataCategory,
+        kind: &str,
+        value: &[u8],
+        at_ms: i64,
+        lookup: bool,
+    ) -> Result<RecordId> {
+        if !permit.covers(category) {
+            return Err(StoreError::InvalidInput {
+                field: "category",
+                reason: format!(
+                    "the purpose {} does not cover {category} data",
+                    permit.purpose()
+                ),
+            });
+        }
+        self.insert_record(category, kind, value, at_ms, lookup)
+    }
+
+    /// Stores a consent decision or receipt. These record the user's own
+    /// choice, which the law requires keeping, so they need no permit.
+    pub(crate) fn put_consent_record(
+        &self,
+        kind: &str,
+        value: &[u8],
+        at_ms: i64,
+    ) -> Result<RecordId> {
+        self.insert_record(DataCategory::Consent, kind, value, at_ms, false)
+    }
+
+    /// The newest record of `kind` in `category`.
+    pub fn latest_record(&self, category: DataCategory, kind: &str) -> Result<Option<Record>> {
+        check_kind(kind)?;
+        self.read(|conn, keys| {
+            let raw = conn
+                .query_row(
+                    "SELECT id, category, kind, value, at FROM record
+                     WHERE category = ?1 AND kind = ?2 ORDER BY seq DESC LIMIT 1",
+                    params![category.as_str(), kind],
+                    RawRecord::from_row,
+                )
+                .optional()?;
+            raw.map(|raw| raw.open(keys))
+                .transpose()
+                .map(Option::flatten)
+        })
+    }
+
+    fn insert_record(
         &self,
         category: DataCategory,
         kind: &str,

@@ -1,6 +1,8 @@
 //! Unit tests of the store through its public API, plus raw-SQL tampering.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+
+use crate::consent::{Gate, Permit, Policy};
 
 use ring::rand::SystemRandom;
 use rusqlite::{Connection, params};
@@ -8,6 +10,25 @@ use rusqlite::{Connection, params};
 use super::aead::{Slot, random_id};
 use super::keyring::Keyring;
 use super::*;
+
+/// A gate with every purpose of the bundled policy granted.
+static GATE: LazyLock<Gate> = LazyLock::new(|| {
+    let policy = Policy::bundled();
+    let all = policy.purposes.iter().map(|p| p.id.to_string()).collect();
+    let decision = Gate::new(policy.clone(), None).decide(&all, 0).unwrap();
+    Gate::new(policy, Some(decision))
+});
+
+/// A permit for a purpose that covers `category`.
+fn permit(category: DataCategory) -> Permit<'static> {
+    let purpose = GATE
+        .policy()
+        .purposes
+        .iter()
+        .find(|p| p.categories.contains(&category))
+        .unwrap();
+    GATE.permit(purpose.id.as_str()).unwrap()
+}
 
 fn vault(home: &Path) -> Arc<dyn KeyVault> {
     Arc::new(SoftwareVault::open_or_create(home).unwrap())
@@ -48,6 +69,7 @@ fn put_get_list_find() {
     let (_home, store) = new_store();
     let a = store
         .put_record(
+            &permit(DataCategory::Identity),
             DataCategory::Identity,
             "name",
             "张三".as_bytes(),
@@ -57,6 +79,7 @@ fn put_get_list_find() {
         .unwrap();
     let b = store
         .put_record(
+            &permit(DataCategory::Identity),
             DataCategory::Identity,
             "mobile",
             b"13800138000",
@@ -66,6 +89,7 @@ fn put_get_list_find() {
         .unwrap();
     store
         .put_record(
+            &permit(DataCategory::Location),
             DataCategory::Location,
             "fix",
             b"39.9087,116.3975",
@@ -123,14 +147,28 @@ fn put_get_list_find() {
 fn bad_input_is_refused_with_its_field() {
     let (_home, store) = new_store();
     for kind in ["", "Name", "名字", &"k".repeat(65), "a b"] {
-        match store.put_record(DataCategory::Identity, kind, b"x", 0, false) {
+        match store.put_record(
+            &permit(DataCategory::Identity),
+            DataCategory::Identity,
+            kind,
+            b"x",
+            0,
+            false,
+        ) {
             Err(StoreError::InvalidInput { field: "kind", .. }) => {}
             other => panic!("kind {kind:?}: {other:?}"),
         }
     }
     let huge = vec![0u8; records::MAX_VALUE_LEN + 1];
     assert!(matches!(
-        store.put_record(DataCategory::Identity, "photo", &huge, 0, false),
+        store.put_record(
+            &permit(DataCategory::Identity),
+            DataCategory::Identity,
+            "photo",
+            &huge,
+            0,
+            false
+        ),
         Err(StoreError::InvalidInput { field: "value", .. })
     ));
     assert!(matches!(
@@ -149,10 +187,24 @@ fn bad_input_is_refused_with_its_field() {
 fn sealed_values_moved_between_rows_or_columns_fail_to_open() {
     let (_home, store) = new_store();
     let a = store
-        .put_record(DataCategory::Identity, "name", "张三".as_bytes(), 1, false)
+        .put_record(
+            &permit(DataCategory::Identity),
+            DataCategory::Identity,
+            "name",
+            "张三".as_bytes(),
+            1,
+            false,
+        )
         .unwrap();
     let b = store
-        .put_record(DataCategory::Identity, "name", "李四".as_bytes(), 2, false)
+        .put_record(
+            &permit(DataCategory::Identity),
+            DataCategory::Identity,
+            "name",
+            "李四".as_bytes(),
+            2,
+            false,
+        )
         .unwrap();
     let conn = raw(&store);
     let value_a: Vec<u8> = conn
@@ -189,7 +241,14 @@ fn wrong_or_missing_key_is_typed_and_touches_nothing() {
     let dir = home.path().join("store");
     let store = Store::open(&dir, vault(home.path()), OpenMode::Create).unwrap();
     let id = store
-        .put_record(DataCategory::Identity, "name", "张三".as_bytes(), 7, false)
+        .put_record(
+            &permit(DataCategory::Identity),
+            DataCategory::Identity,
+            "name",
+            "张三".as_bytes(),
+            7,
+            false,
+        )
         .unwrap();
     store.checkpoint().unwrap();
     drop(store);
@@ -250,13 +309,34 @@ fn a_key_that_unwraps_but_fails_the_canary_is_wrong_key() {
 fn shred_destroys_one_category_only() {
     let (_home, store) = new_store();
     let kept = store
-        .put_record(DataCategory::Location, "fix", b"39.9087,116.3975", 1, false)
+        .put_record(
+            &permit(DataCategory::Location),
+            DataCategory::Location,
+            "fix",
+            b"39.9087,116.3975",
+            1,
+            false,
+        )
         .unwrap();
     let gone = store
-        .put_record(DataCategory::Identity, "mobile", b"13800138000", 2, true)
+        .put_record(
+            &permit(DataCategory::Identity),
+            DataCategory::Identity,
+            "mobile",
+            b"13800138000",
+            2,
+            true,
+        )
         .unwrap();
     store
-        .put_record(DataCategory::Identity, "name", "张三".as_bytes(), 3, false)
+        .put_record(
+            &permit(DataCategory::Identity),
+            DataCategory::Identity,
+            "name",
+            "张三".as_bytes(),
+            3,
+            false,
+        )
         .unwrap();
 
     assert_eq!(store.shred(DataCategory::Identity).unwrap(), 2);
@@ -289,7 +369,14 @@ fn shred_destroys_one_category_only() {
 
     // Writing again makes a new key; the new record is readable.
     let again = store
-        .put_record(DataCategory::Identity, "name", "王五".as_bytes(), 4, false)
+        .put_record(
+            &permit(DataCategory::Identity),
+            DataCategory::Identity,
+            "name",
+            "王五".as_bytes(),
+            4,
+            false,
+        )
         .unwrap();
     assert_eq!(
         store.get_record(&again).unwrap().unwrap().value.as_slice(),
@@ -301,13 +388,27 @@ fn shred_destroys_one_category_only() {
 fn size_limit_gives_full_and_keeps_earlier_writes() {
     let (_home, store) = new_store();
     let first = store
-        .put_record(DataCategory::Identity, "name", "张三".as_bytes(), 1, false)
+        .put_record(
+            &permit(DataCategory::Identity),
+            DataCategory::Identity,
+            "name",
+            "张三".as_bytes(),
+            1,
+            false,
+        )
         .unwrap();
     store.set_size_limit(64 * 1024).unwrap();
     let blob = vec![7u8; 16 * 1024];
     let mut written = 0;
     let err = loop {
-        match store.put_record(DataCategory::Face, "template", &blob, 0, false) {
+        match store.put_record(
+            &permit(DataCategory::Face),
+            DataCategory::Face,
+            "template",
+            &blob,
+            0,
+            false,
+        ) {
             Ok(_) => written += 1,
             Err(e) => break e,
         }
@@ -412,7 +513,14 @@ fn upgrades_from_every_earlier_version() {
         }
         // The newest features work on the upgraded store.
         store
-            .put_record(DataCategory::Identity, "mobile", b"13800138000", 1, true)
+            .put_record(
+                &permit(DataCategory::Identity),
+                DataCategory::Identity,
+                "mobile",
+                b"13800138000",
+                1,
+                true,
+            )
             .unwrap();
         assert_eq!(
             store

@@ -146,3 +146,25 @@ impl Rng {
         }
     }
 }
+
+/// A consent gate with every purpose of the bundled policy granted, so the
+/// proof tests can store data of every category.
+static GATE: std::sync::LazyLock<laowu_core::consent::Gate> = std::sync::LazyLock::new(|| {
+    use laowu_core::consent::{Gate, Policy};
+    let policy = Policy::bundled();
+    let all = policy.purposes.iter().map(|p| p.id.to_string()).collect();
+    let decision = Gate::new(policy.clone(), None).decide(&all, 0).unwrap();
+    Gate::new(policy, Some(decision))
+});
+
+/// A permit for a granted purpose that covers `category`.
+#[allow(dead_code)] // not every test binary stores data
+pub fn permit(category: laowu_core::store::DataCategory) -> laowu_core::consent::Permit<'static> {
+    let purpose = GATE
+        .policy()
+        .purposes
+        .iter()
+        .find(|p| p.categories.contains(&category))
+        .expect("the bundled policy covers every category");
+    GATE.permit(purpose.id.as_str()).unwrap()
+}

@@ -30,10 +30,10 @@ class LaowuStoreTest {
 
     /** Writes the fixture records; returns their ids in write order. */
     private fun writeFixture(s: LaowuStore): List<String> = listOf(
-        s.put(DataCategory.IDENTITY, "name", name, 1_700_000_000_001),
-        s.put(DataCategory.IDENTITY, "id_number", idNumber, 1_700_000_000_002),
-        s.put(DataCategory.LOCATION, "check_in", coordinates, 1_700_000_000_003),
-        s.put(DataCategory.FINANCIAL, "bank.card", bankCard, 1_700_000_000_004),
+        s.putFor(DataCategory.IDENTITY, "name", name, 1_700_000_000_001),
+        s.putFor(DataCategory.IDENTITY, "id_number", idNumber, 1_700_000_000_002),
+        s.putFor(DataCategory.LOCATION, "check_in", coordinates, 1_700_000_000_003),
+        s.putFor(DataCategory.FINANCIAL, "bank.card", bankCard, 1_700_000_000_004),
     )
 
     private val fixtureMarkers get() = listOf(name, idNumber, coordinates, bankCard)
@@ -95,11 +95,11 @@ class LaowuStoreTest {
             val written = (0 until 30).map { i ->
                 // Timestamps run backwards and another category is interleaved, so
                 // only insertion order explains the expected order.
-                s.put(DataCategory.CONSENT, "receipt", "同意-$i", 2_000_000L - i).also {
-                    s.put(DataCategory.LEDGER, "sdk", "ledger-$i", i.toLong())
+                s.putFor(DataCategory.SUPPORT, "receipt", "同意-$i", 2_000_000L - i).also {
+                    s.putFor(DataCategory.LEDGER, "sdk", "ledger-$i", i.toLong())
                 }
             }
-            val listed = s.list(DataCategory.CONSENT)
+            val listed = s.list(DataCategory.SUPPORT)
             assertEquals(written, listed.map { it.id })
             assertEquals((0 until 30).map { "同意-$it" }, listed.map { it.value })
             assertEquals((0 until 30).map { "ledger-$it" }, s.list(DataCategory.LEDGER).map { it.value })
@@ -165,7 +165,7 @@ class LaowuStoreTest {
         // A new store cannot get its keys sealed either (whether keys are made at open or first put).
         val fresh = tmp.resolve("fresh")
         assertThrows<LaowuException.KeyUnavailable> {
-            openStore(fresh, gone).use { it.put(DataCategory.IDENTITY, "name", name, 1) }
+            openStore(fresh, gone).use { it.putFor(DataCategory.IDENTITY, "name", name, 1) }
         }
     }
 
@@ -183,7 +183,7 @@ class LaowuStoreTest {
         val fresh = tmp.resolve("fresh")
         assertThrows<LaowuException.KeyUnavailable> {
             openStore(fresh, FailingVault { RuntimeException("boom") }).use {
-                it.put(DataCategory.IDENTITY, "name", name, 1)
+                it.putFor(DataCategory.IDENTITY, "name", name, 1)
             }
         }
         // The library is still usable afterwards.
@@ -195,14 +195,14 @@ class LaowuStoreTest {
         openStore(store, SoftwareKeyVault()).use { s ->
             for (kind in listOf("", "Name", "has space", "名字", "a/b", "x".repeat(65))) {
                 val e = assertThrows<LaowuException.InvalidInput>("kind \"$kind\"") {
-                    s.put(DataCategory.IDENTITY, kind, name, 1)
+                    s.putFor(DataCategory.IDENTITY, kind, name, 1)
                 }
                 assertEquals("kind", e.field, "kind \"$kind\"")
             }
             assertEquals(emptyList<SealedRecord>(), s.list(DataCategory.IDENTITY))
 
             val ok = listOf("x".repeat(64), "a", "bank.card_2-b")
-            for (kind in ok) s.put(DataCategory.IDENTITY, kind, "v", 1)
+            for (kind in ok) s.putFor(DataCategory.IDENTITY, kind, "v", 1)
             assertEquals(ok, s.list(DataCategory.IDENTITY).map { it.kind })
         }
     }
@@ -212,12 +212,12 @@ class LaowuStoreTest {
         val vault = SoftwareKeyVault()
         openStore(store, vault).use { s ->
             val identity = listOf(
-                s.put(DataCategory.IDENTITY, "name", name, 1),
-                s.put(DataCategory.IDENTITY, "id_number", idNumber, 2),
-                s.put(DataCategory.IDENTITY, "mobile", "13800138000", 3),
+                s.putFor(DataCategory.IDENTITY, "name", name, 1),
+                s.putFor(DataCategory.IDENTITY, "id_number", idNumber, 2),
+                s.putFor(DataCategory.IDENTITY, "mobile", "13800138000", 3),
             )
-            val location = s.put(DataCategory.LOCATION, "check_in", coordinates, 4)
-            val financial = s.put(DataCategory.FINANCIAL, "bank.card", bankCard, 5)
+            val location = s.putFor(DataCategory.LOCATION, "check_in", coordinates, 4)
+            val financial = s.putFor(DataCategory.FINANCIAL, "bank.card", bankCard, 5)
             assertTrue(s.status().keyPresent(DataCategory.IDENTITY))
 
             assertEquals(3uL, s.shred(DataCategory.IDENTITY))
@@ -268,7 +268,7 @@ class LaowuStoreTest {
                         async(dispatcher) {
                             barrier.await()
                             (0 until perThread).map { i ->
-                                val id = s.put(DataCategory.LEDGER, "sdk.call", "线程$t-$i", (t * 1000 + i).toLong())
+                                val id = s.putFor(DataCategory.LEDGER, "sdk.call", "线程$t-$i", (t * 1000 + i).toLong())
                                 // Reads interleaved with other threads' writes.
                                 assertEquals("线程$t-$i", s.get(id)?.value)
                                 id

@@ -10,7 +10,27 @@ import org.junit.jupiter.api.Assertions.assertTrue
 /** Every category's stored name, as the core reports it in errors. */
 val categoryNames: Set<String> = DataCategory.entries.map { it.name.lowercase() }.toSet()
 
-fun openStore(dir: Path, vault: KeyVault): LaowuStore = LaowuStore.open(dir.toString(), vault)
+/** Opens the store; the first time, the user accepts every purpose (these tests are about the store). */
+fun openStore(dir: Path, vault: KeyVault): LaowuStore =
+    LaowuStore.open(dir.toString(), vault).also { s ->
+        if (s.consent().state == ConsentState.NOT_DECIDED) {
+            s.accept(s.consent().purposes.map { it.id }, System.currentTimeMillis())
+        }
+    }
+
+/** The bundled policy's purpose that covers a category, for test writes. */
+fun purposeFor(category: DataCategory): String = when (category) {
+    DataCategory.IDENTITY, DataCategory.CONSENT -> "registration"
+    DataCategory.LOCATION -> "attendance"
+    DataCategory.FACE -> "real_name_id"
+    DataCategory.FINANCIAL -> "real_name_bank"
+    DataCategory.DEVICE -> "crash_reports"
+    DataCategory.SUPPORT -> "customer_service"
+    DataCategory.LEDGER -> "logs"
+}
+
+fun LaowuStore.putFor(category: DataCategory, kind: String, value: String, atMs: Long): String =
+    put(purposeFor(category), category, kind, value, atMs)
 
 fun StoreStatus.keyPresent(category: DataCategory): Boolean =
     categories.single { it.category == category }.keyPresent

@@ -1,0 +1,72 @@
+//! The consent gate as the shells see it: status, the policy's purposes,
+//! accept, withdraw. The screens draw these; the core decides.
+
+use laowu_core::consent::{ConsentStatus, GateState};
+
+/// Where the gate stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ConsentState {
+    /// Nothing decided yet: show the first-run consent screen.
+    NotDecided,
+    /// The essential purposes were refused: browse and search only.
+    BrowseOnly,
+    /// A new policy version needs a decision on what changed.
+    ReconsentRequired,
+    /// The current policy is accepted.
+    Open,
+}
+
+/// One purpose with its grant, for the consent screen and the privacy centre.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PurposeGrant {
+    pub id: String,
+    pub name: String,
+    pub essential: bool,
+    pub sensitive: bool,
+    pub granted: bool,
+    pub needs_decision: bool,
+    pub decided_at_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ConsentView {
+    pub state: ConsentState,
+    pub policy_version: String,
+    pub policy_hash: String,
+    pub purposes: Vec<PurposeGrant>,
+}
+
+/// What a withdrawal shredded.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ShreddedCategory {
+    pub category: crate::DataCategory,
+    pub rows_removed: u64,
+}
+
+impl From<ConsentStatus> for ConsentView {
+    fn from(s: ConsentStatus) -> Self {
+        Self {
+            state: match s.state {
+                GateState::NotDecided => ConsentState::NotDecided,
+                GateState::BrowseOnly => ConsentState::BrowseOnly,
+                GateState::ReconsentRequired => ConsentState::ReconsentRequired,
+                GateState::Open => ConsentState::Open,
+            },
+            policy_version: s.policy_version,
+            policy_hash: s.policy_hash,
+            purposes: s
+                .purposes
+                .into_iter()
+                .map(|p| PurposeGrant {
+                    id: p.id,
+                    name: p.name,
+                    essential: p.essential,
+                    sensitive: p.sensitive,
+                    granted: p.granted,
+                    needs_decision: p.needs_decision,
+                    decided_at_ms: p.decided_at_ms,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The facade the shells hold: the sealed store and the consent gate together.
+//! Shells (the FFI objects and the CLI) call this and decide nothing.
+
+mod error;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+pub use error::AppError;
+
+use crate::consent::{ConsentStatus, Decision, Gate, Policy};
+use crate::store::{DataCategory, KeyVault, OpenMode, RecordId, Store};
+
+/// The kind under which the standing consent decision is stored (sealed,
+/// Consent category); the newest one is in force.
+const DECISION_KIND: &str = "consent.decision";
+
+/// What a withdrawal did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub purpose: String,
+    /// Each category shredded and the rows it held.
+    pub shredded: Vec<(DataCategory, u64)>,
+}
+
+/// A phone: its sealed store and the consent gate over it.
+pub struct Phone {
+    store: Store,
+    gate: RwLock<Gate>,
+}
+
+impl Phone {
+    /// Opens the phone's store under `policy` (the bundled one in the apps).
+    pub fn open(
+        dir: &Path,
+        vault: Arc<dyn KeyVault>,
+        mode: OpenMode,
+        policy: Policy,
+    ) -> Result<Self, AppError> {
+        let store = Store::open(dir, vault, mode)?;
+        let decision = load_decision(&store)?;
+        Ok(Self {
+            store,
+            gate: RwLock::new(Gate::new(policy, decision)),
+        })
+    }
+
+    /// The store, for reads (the user's own data is always theirs to see).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The gate, read-locked: permits minted from it live as long as the guard.
+    pub fn gate(&self) -> RwLockReadGuard<'_, Gate> {
+        self.gate.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn consent_status(&self) -> ConsentStatus {
+        self.gate().status()
+    }
+
+    /// Records the user's choice among the pending purposes (plus any optional
+    /// purpose they opt into): exactly `granted`, nothing pre-ticked.
+    pub fn decide(
+        &self,
+        granted: &BTreeSet<String>,
+        at_ms: i64,
+    ) -> Result<ConsentStatus, AppError> {
+        let mut gate = self.gate.write().unwrap_or_else(|p| p.into_inner());
+        let decision = gate.decide(granted, at_ms)?;
+        self.save(&decision, at_ms)?;
+        *gate = Gate::new(gate.policy().clone(), Some(decision));
+        Ok(gate.status())
+    }
+
+    /// Accepts every purpose of the current policy.
+    pub fn accept_all(&self, at_ms: i64) -> Result<ConsentStatus, AppError> {
+        let all = self
+            .gate()
+            .policy()
+            .purposes
+            .iter()
+            .map(|p| p.id.to_string())
+            .collect();
+        self.decide(&all, at_ms)
+    }
+
+    /// Withdraws an optional purpose: collection stops at once (the gate is
+    /// replaced before this returns) and the categories only it used are shredded.
+    pub fn withdraw(&self, purpose: &str, at_ms: i64) -> Result<Withdrawal, AppError> {
+        let mut gate = self.gate.write().unwrap_or_else(|p| p.into_inner());
+        let (decision, categories) = gate.withdraw(purpose, at_ms)?;
+        self.save(&decision, at_ms)?;
+        *gate = Gate::new(gate.policy().clone(), Some(decision));
+        drop(gate);
+        let mut shredded = Vec::with_capacity(categories.len());
+        for category in categories {
+            shredded.push((category, self.store.shred(category)?));
+        }
+        Ok(Withdrawal {
+            purpose: purpose.to_string(),
+            shredded,
+        })
+    }
+
+    /// Seals and stores personal data collected for `purpose`. Refused with
+    /// `ConsentRequired` unless the user granted it under the current policy.
+    pub fn put(
+        &self,
+        purpose: &str,
+        category: DataCategory,
+        kind: &str,
+        value: &[u8],
+        at_ms: i64,
+        lookup: bool,
+    ) -> Result<RecordId, AppError> {
+        let gate = self.gate();
+        let permit = gate.permit(purpose)?;
+        Ok(self
+            .store
+            .put_record(&permit, category, kind, value, at_ms, lookup)?)
+    }
+
+    fn save(&self, decision: &Decision, at_ms: i64) -> Result<(), AppError> {
+        let bytes = zeroize::Zeroizing::new(
+            serde_json::to_vec(decision).expect("a decision always serialises"),
+        );
+        self.store
+            .put_consent_record(DECISION_KIND, &bytes, at_ms)?;
+        Ok(())
+    }
+}
+
+fn load_decision(store: &Store) -> Result<Option<Decision>, AppError> {
+    let Some(record) = store.latest_record(DataCategory::Consent, DECISION_KIND)? else {
+        return Ok(None);
+    };
+    serde_json::from_slice(&record.value)
+        .map(Some)
+        .map_err(|_| AppError::CorruptDecision)
+}

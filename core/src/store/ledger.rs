@@ -1,0 +1,1 @@
+//! Ledger rows: the SQL side of the SDK-permission ledger.
