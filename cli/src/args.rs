@@ -120,4 +120,6 @@ pub enum ConsentCommand {
         #[arg(long)]
         purpose: String,
     },
+    /// Every signed consent receipt on the phone, oldest first.
+    Receipts,
 }

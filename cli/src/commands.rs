@@ -39,12 +39,8 @@ fn parse_category(s: &str) -> Result<DataCategory, Failure> {
 /// `vault.key` is reported rather than silently replaced.
 pub fn open(home: &Path) -> Result<Phone, Failure> {
     let vault = Arc::new(SoftwareVault::open(home));
-    Ok(Phone::open(
-        home,
-        vault,
-        OpenMode::Existing,
-        Policy::bundled(),
-    )?)
+    let phone = Phone::open(home, vault, OpenMode::Existing, Policy::bundled())?;
+    Ok(phone.with_channel("cli"))
 }
 
 fn init(home: &Path) -> Result<Report, Failure> {

@@ -19,6 +19,39 @@ pub fn run(phone: &Phone, cmd: &ConsentCommand) -> Result<Report, Failure> {
             let granted: BTreeSet<String> = purpose.iter().cloned().collect();
             Ok(status_report(&phone.decide(&granted, now_ms())?))
         }
+        ConsentCommand::Receipts => {
+            let receipts = phone.receipts()?;
+            let json: Vec<_> = receipts
+                .iter()
+                .map(|(r, valid)| json!({"receipt": r, "signature_valid": valid}))
+                .collect();
+            let text = receipts
+                .iter()
+                .map(|(r, valid)| {
+                    let granted: Vec<_> = r
+                        .body
+                        .purposes
+                        .iter()
+                        .filter(|p| p.granted)
+                        .map(|p| p.id.as_str())
+                        .collect();
+                    format!(
+                        "{} {} {:?} policy {} granted [{}] signature {}",
+                        r.body.receipt_id,
+                        r.body.at_ms,
+                        r.body.event,
+                        r.body.policy_version,
+                        granted.join(", "),
+                        if *valid { "valid" } else { "INVALID" }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(Report {
+                json: json!({"receipts": json}),
+                text,
+            })
+        }
         ConsentCommand::Withdraw { purpose } => {
             let w = phone.withdraw(purpose, now_ms())?;
             let shredded: Vec<_> = w

@@ -702,3 +702,51 @@ fn the_consent_gate_refuses_before_consent_and_permits_after() {
     assert_eq!(after["state"], "open");
     assert!(!granted(&after, "attendance") && granted(&after, "registration"));
 }
+
+#[test]
+fn each_decision_leaves_a_signed_receipt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    ok(home, &["init"]);
+    assert!(
+        ok(home, &["consent", "receipts"])["receipts"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    ok(home, &["consent", "accept", "--all"]);
+    ok(home, &["consent", "withdraw", "--purpose", "marketing"]);
+    let receipts = ok(home, &["consent", "receipts"]);
+    let list = receipts["receipts"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let policy = ok(home, &["policy", "show"]);
+    for (entry, event) in list.iter().zip(["decide", "withdraw"]) {
+        assert_eq!(entry["signature_valid"], true, "{entry}");
+        let body = &entry["receipt"]["body"];
+        assert_eq!(body["event"], event);
+        assert_eq!(body["policy_hash"], policy["hash"]);
+        assert_eq!(body["collection"]["channel"], "cli");
+        assert_eq!(
+            body["principal"].as_str().unwrap().len(),
+            64,
+            "an Ed25519 public key"
+        );
+        assert_eq!(entry["receipt"]["signature"].as_str().unwrap().len(), 128);
+    }
+    let marketing = |i: usize| {
+        list[i]["receipt"]["body"]["purposes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "marketing")
+            .unwrap()["granted"]
+            .clone()
+    };
+    assert_eq!(marketing(0), true);
+    assert_eq!(marketing(1), false);
+    // One device key signs both.
+    assert_eq!(
+        list[0]["receipt"]["body"]["principal"],
+        list[1]["receipt"]["body"]["principal"]
+    );
+}

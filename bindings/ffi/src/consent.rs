@@ -70,3 +70,37 @@ impl From<ConsentStatus> for ConsentView {
         }
     }
 }
+
+/// A signed consent receipt, for the privacy centre.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ConsentReceipt {
+    pub receipt_id: String,
+    pub at_ms: i64,
+    /// `decide` or `withdraw`.
+    pub event: String,
+    pub policy_version: String,
+    pub policy_hash: String,
+    pub granted: Vec<String>,
+    pub refused: Vec<String>,
+    /// Whether the device key's signature verifies.
+    pub signature_valid: bool,
+}
+
+impl ConsentReceipt {
+    pub(crate) fn from_core(r: laowu_core::consent::Receipt, signature_valid: bool) -> Self {
+        let (granted, refused): (Vec<_>, Vec<_>) = r.body.purposes.iter().partition(|p| p.granted);
+        Self {
+            receipt_id: r.body.receipt_id.clone(),
+            at_ms: r.body.at_ms,
+            event: match r.body.event {
+                laowu_core::consent::ConsentEvent::Decide => "decide".into(),
+                laowu_core::consent::ConsentEvent::Withdraw => "withdraw".into(),
+            },
+            policy_version: r.body.policy_version.clone(),
+            policy_hash: r.body.policy_hash.clone(),
+            granted: granted.into_iter().map(|p| p.id.clone()).collect(),
+            refused: refused.into_iter().map(|p| p.id.clone()).collect(),
+            signature_valid,
+        }
+    }
+}

@@ -94,7 +94,9 @@ impl From<AppError> for LaowuError {
         match e {
             AppError::Store(e) => e.into(),
             AppError::Consent(e) => e.into(),
-            AppError::CorruptDecision => LaowuError::StoreCorrupt { reason: e.to_string() },
+            AppError::CorruptDecision => LaowuError::StoreCorrupt {
+                reason: e.to_string(),
+            },
         }
     }
 }

@@ -11,7 +11,7 @@ mod store;
 mod vault;
 
 pub use category::DataCategory;
-pub use consent::{ConsentState, ConsentView, PurposeGrant, ShreddedCategory};
+pub use consent::{ConsentReceipt, ConsentState, ConsentView, PurposeGrant, ShreddedCategory};
 pub use error::LaowuError;
 pub use store::{CategoryStatus, LaowuStore, SealedRecord, StoreStatus};
 pub use vault::{KeyVault, VaultError};

@@ -10,7 +10,7 @@ use laowu_core::consent::Policy;
 use laowu_core::store::{OpenMode, RecordId};
 use zeroize::Zeroizing;
 
-use crate::consent::{ConsentView, ShreddedCategory};
+use crate::consent::{ConsentReceipt, ConsentView, ShreddedCategory};
 use crate::vault::ForeignVault;
 use crate::{DataCategory, KeyVault, LaowuError};
 
@@ -70,7 +70,11 @@ impl LaowuStore {
 
     /// Withdraws an optional purpose: collection stops at once and the data
     /// categories only it used are shredded.
-    pub fn withdraw(&self, purpose: String, at_ms: i64) -> Result<Vec<ShreddedCategory>, LaowuError> {
+    pub fn withdraw(
+        &self,
+        purpose: String,
+        at_ms: i64,
+    ) -> Result<Vec<ShreddedCategory>, LaowuError> {
         let w = self.phone.withdraw(&purpose, at_ms)?;
         Ok(w.shredded
             .into_iter()
@@ -78,6 +82,16 @@ impl LaowuStore {
                 category: category.into(),
                 rows_removed,
             })
+            .collect())
+    }
+
+    /// Every signed consent receipt, oldest first.
+    pub fn receipts(&self) -> Result<Vec<ConsentReceipt>, LaowuError> {
+        Ok(self
+            .phone
+            .receipts()?
+            .into_iter()
+            .map(|(r, valid)| ConsentReceipt::from_core(r, valid))
             .collect())
     }
 
@@ -93,9 +107,14 @@ impl LaowuStore {
     ) -> Result<String, LaowuError> {
         // The shell's copy is the shell's to clear; ours is zeroized on drop.
         let value = Zeroizing::new(value);
-        let id = self
-            .phone
-            .put(&purpose, category.into(), &kind, value.as_bytes(), at_ms, false)?;
+        let id = self.phone.put(
+            &purpose,
+            category.into(),
+            &kind,
+            value.as_bytes(),
+            at_ms,
+            false,
+        )?;
         Ok(id.to_string())
     }
 

@@ -111,7 +111,13 @@ fn round_trip_wrong_key_and_shred_through_the_facade() {
 fn bad_input_names_its_field() {
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path(), XorVault::new(1)).unwrap();
-    match store.put("real_name_id".into(), DataCategory::Face, "Bad Kind".into(), "x".into(), 0) {
+    match store.put(
+        "real_name_id".into(),
+        DataCategory::Face,
+        "Bad Kind".into(),
+        "x".into(),
+        0,
+    ) {
         Err(LaowuError::InvalidInput { field, .. }) => assert_eq!(field, "kind"),
         other => panic!("{other:?}"),
     }

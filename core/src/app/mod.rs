@@ -1,6 +1,7 @@
 //! The facade the shells hold: the sealed store and the consent gate together.
 //! Shells (the FFI objects and the CLI) call this and decide nothing.
 
+mod device_key;
 mod error;
 
 use std::collections::BTreeSet;
@@ -9,12 +10,17 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 pub use error::AppError;
 
-use crate::consent::{ConsentStatus, Decision, Gate, Policy};
+use ring::rand::{SecureRandom, SystemRandom};
+
+use crate::consent::{ConsentEvent, ConsentStatus, Decision, Gate, Policy, Receipt, ReceiptBody};
 use crate::store::{DataCategory, KeyVault, OpenMode, RecordId, Store};
+use device_key::DeviceKey;
 
 /// The kind under which the standing consent decision is stored (sealed,
 /// Consent category); the newest one is in force.
 const DECISION_KIND: &str = "consent.decision";
+/// Signed consent receipts, queued for the server (sync state pending).
+const RECEIPT_KIND: &str = "consent.receipt";
 
 /// What a withdrawal did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +34,8 @@ pub struct Withdrawal {
 pub struct Phone {
     store: Store,
     gate: RwLock<Gate>,
+    /// How consent is collected through this shell (`app`, `cli`), for receipts.
+    channel: &'static str,
 }
 
 impl Phone {
@@ -43,7 +51,14 @@ impl Phone {
         Ok(Self {
             store,
             gate: RwLock::new(Gate::new(policy, decision)),
+            channel: "app",
         })
+    }
+
+    /// Names the shell collecting consent, for the receipts (`app` by default).
+    pub fn with_channel(mut self, channel: &'static str) -> Self {
+        self.channel = channel;
+        self
     }
 
     /// The store, for reads (the user's own data is always theirs to see).
@@ -69,7 +84,7 @@ impl Phone {
     ) -> Result<ConsentStatus, AppError> {
         let mut gate = self.gate.write().unwrap_or_else(|p| p.into_inner());
         let decision = gate.decide(granted, at_ms)?;
-        self.save(&decision, at_ms)?;
+        self.save(gate.policy(), &decision, ConsentEvent::Decide, at_ms)?;
         *gate = Gate::new(gate.policy().clone(), Some(decision));
         Ok(gate.status())
     }
@@ -91,7 +106,7 @@ impl Phone {
     pub fn withdraw(&self, purpose: &str, at_ms: i64) -> Result<Withdrawal, AppError> {
         let mut gate = self.gate.write().unwrap_or_else(|p| p.into_inner());
         let (decision, categories) = gate.withdraw(purpose, at_ms)?;
-        self.save(&decision, at_ms)?;
+        self.save(gate.policy(), &decision, ConsentEvent::Withdraw, at_ms)?;
         *gate = Gate::new(gate.policy().clone(), Some(decision));
         drop(gate);
         let mut shredded = Vec::with_capacity(categories.len());
@@ -122,12 +137,58 @@ impl Phone {
             .put_record(&permit, category, kind, value, at_ms, lookup)?)
     }
 
-    fn save(&self, decision: &Decision, at_ms: i64) -> Result<(), AppError> {
-        let bytes = zeroize::Zeroizing::new(
+    /// Every consent receipt on the phone, oldest first, each with whether
+    /// its signature verifies.
+    pub fn receipts(&self) -> Result<Vec<(Receipt, bool)>, AppError> {
+        self.store
+            .list_records(DataCategory::Consent)?
+            .into_iter()
+            .filter(|r| r.kind == RECEIPT_KIND)
+            .map(|r| {
+                let receipt: Receipt =
+                    serde_json::from_slice(&r.value).map_err(|_| AppError::CorruptDecision)?;
+                let valid = receipt.verify();
+                Ok((receipt, valid))
+            })
+            .collect()
+    }
+
+    /// Stores the new standing decision and its signed receipt in one transaction.
+    fn save(
+        &self,
+        policy: &Policy,
+        decision: &Decision,
+        event: ConsentEvent,
+        at_ms: i64,
+    ) -> Result<(), AppError> {
+        let key = DeviceKey::load_or_create(&self.store, at_ms)?;
+        let mut id = [0u8; 16];
+        SystemRandom::new().fill(&mut id).map_err(|_| {
+            AppError::Store(crate::store::StoreError::Io {
+                reason: "the random source failed".into(),
+            })
+        })?;
+        let body = ReceiptBody::new(
+            hex::encode(id),
+            event,
+            self.channel,
+            key.public_hex(),
+            policy,
+            decision,
+        );
+        let signature = key.sign_hex(&body.signed_bytes());
+        let receipt =
+            serde_json::to_vec(&Receipt { body, signature }).expect("a receipt always serialises");
+        let decision = zeroize::Zeroizing::new(
             serde_json::to_vec(decision).expect("a decision always serialises"),
         );
-        self.store
-            .put_consent_record(DECISION_KIND, &bytes, at_ms)?;
+        self.store.put_internal_records(
+            &[
+                (DataCategory::Consent, DECISION_KIND, &decision),
+                (DataCategory::Consent, RECEIPT_KIND, &receipt),
+            ],
+            at_ms,
+        )?;
         Ok(())
     }
 }

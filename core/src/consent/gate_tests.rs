@@ -249,3 +249,55 @@ fn a_new_version_asks_only_for_what_changed() {
         Policy::from_toml(&V1.replace("retention_days = 730", "retention_days = 365")).unwrap();
     assert!(Gate::new(shorter, Some(decision)).pending().is_empty());
 }
+
+#[test]
+fn receipts_verify_and_any_change_breaks_them() {
+    use ring::signature::{Ed25519KeyPair, KeyPair};
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+    let policy = v1();
+    let gate = Gate::new(policy.clone(), None);
+    let decision = gate.decide(&set(&["registration", "logs"]), 42).unwrap();
+    let body = ReceiptBody::new(
+        "r1".into(),
+        ConsentEvent::Decide,
+        "app",
+        hex::encode(pair.public_key().as_ref()),
+        &policy,
+        &decision,
+    );
+    let signature = hex::encode(pair.sign(&body.signed_bytes()).as_ref());
+    let receipt = Receipt { body, signature };
+    assert!(receipt.verify());
+    assert_eq!(receipt.body.policy_hash, policy.hash());
+    assert!(
+        receipt
+            .body
+            .purposes
+            .iter()
+            .any(|p| p.id == "registration" && p.granted)
+    );
+    assert!(
+        receipt
+            .body
+            .purposes
+            .iter()
+            .any(|p| p.id == "marketing" && !p.granted)
+    );
+
+    let mut flipped = receipt.clone();
+    flipped
+        .body
+        .purposes
+        .iter_mut()
+        .find(|p| p.id == "marketing")
+        .unwrap()
+        .granted = true;
+    assert!(!flipped.verify(), "a granted purpose added after signing");
+    let mut older = receipt.clone();
+    older.body.at_ms -= 1;
+    assert!(!older.verify());
+    let mut other_key = receipt;
+    other_key.body.principal = hex::encode([7u8; 32]);
+    assert!(!other_key.verify());
+}

@@ -83,6 +83,16 @@ fn slot<'a>(column: &'static str, id: &'a str) -> Slot<'a> {
     }
 }
 
+fn check_value(value: &[u8]) -> Result<()> {
+    if value.len() > MAX_VALUE_LEN {
+        return Err(StoreError::InvalidInput {
+            field: "value",
+            reason: format!("must be at most {MAX_VALUE_LEN} bytes"),
+        });
+    }
+    Ok(())
+}
+
 fn check_kind(kind: &str) -> Result<()> {
     let ok = !kind.is_empty()
         && kind.len() <= MAX_KIND_LEN
@@ -126,15 +136,38 @@ impl Store {
         self.insert_record(category, kind, value, at_ms, lookup)
     }
 
-    /// Stores a consent decision or receipt. These record the user's own
-    /// choice, which the law requires keeping, so they need no permit.
-    pub(crate) fn put_consent_record(
+    /// Stores records the core keeps for itself without a purpose: consent
+    /// decisions and receipts (the law requires keeping the user's own choice)
+    /// and the device's signing key. Crate-private, so collection from outside
+    /// the core always goes through a permit.
+    pub(crate) fn put_internal_record(
         &self,
+        category: DataCategory,
         kind: &str,
         value: &[u8],
         at_ms: i64,
     ) -> Result<RecordId> {
-        self.insert_record(DataCategory::Consent, kind, value, at_ms, false)
+        self.insert_record(category, kind, value, at_ms, false)
+    }
+
+    /// Several internal records in one transaction: all or none.
+    pub(crate) fn put_internal_records(
+        &self,
+        records: &[(DataCategory, &str, &[u8])],
+        at_ms: i64,
+    ) -> Result<Vec<RecordId>> {
+        for (_, kind, value) in records {
+            check_kind(kind)?;
+            check_value(value)?;
+        }
+        self.write(|tx, keys, store| {
+            records
+                .iter()
+                .map(|(category, kind, value)| {
+                    store.insert_in(tx, keys, *category, kind, value, at_ms, false)
+                })
+                .collect()
+        })
     }
 
     /// The newest record of `kind` in `category`.
@@ -164,24 +197,33 @@ impl Store {
         lookup: bool,
     ) -> Result<RecordId> {
         check_kind(kind)?;
-        if value.len() > MAX_VALUE_LEN {
-            return Err(StoreError::InvalidInput {
-                field: "value",
-                reason: format!("must be at most {MAX_VALUE_LEN} bytes"),
-            });
-        }
+        check_value(value)?;
         self.write(|tx, keys, store| {
-            let key = store.key_for(tx, keys, category)?;
-            let id = random_id::<16>(&store.rng);
-            let sealed_value = key.seal(&store.rng, slot("value", &id), value);
-            let sealed_at = key.seal(&store.rng, slot("at", &id), &at_ms.to_be_bytes());
-            let hash = lookup.then(|| key.lookup(kind, value));
-            tx.execute(
-                "INSERT INTO record (id, category, kind, value, at, lookup) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, category.as_str(), kind, sealed_value, sealed_at, hash],
-            )?;
-            Ok(RecordId(id))
+            store.insert_in(tx, keys, category, kind, value, at_ms, lookup)
         })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert_in(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        keys: &mut super::PendingKeys<'_>,
+        category: DataCategory,
+        kind: &str,
+        value: &[u8],
+        at_ms: i64,
+        lookup: bool,
+    ) -> Result<RecordId> {
+        let key = self.key_for(tx, keys, category)?;
+        let id = random_id::<16>(&self.rng);
+        let sealed_value = key.seal(&self.rng, slot("value", &id), value);
+        let sealed_at = key.seal(&self.rng, slot("at", &id), &at_ms.to_be_bytes());
+        let hash = lookup.then(|| key.lookup(kind, value));
+        tx.execute(
+            "INSERT INTO record (id, category, kind, value, at, lookup) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, category.as_str(), kind, sealed_value, sealed_at, hash],
+        )?;
+        Ok(RecordId(id))
     }
 
     /// The record with this id, if it exists.

@@ -71,6 +71,14 @@ class ConsentJourneyTest {
             val essential = assertThrows<LaowuException.InvalidInput> { s.withdraw("registration", now) }
             assertEquals("purpose", essential.field)
             assertThrows<LaowuException.InvalidInput> { s.accept(listOf("spying"), now) }
+
+            // Each decision left a receipt signed by the device key.
+            val receipts = s.receipts()
+            assertEquals(listOf("decide", "withdraw"), receipts.map { it.event })
+            assertTrue(receipts.all { it.signatureValid })
+            assertTrue("attendance" in receipts[0].granted && "attendance" in receipts[1].refused)
+            assertTrue("marketing" in receipts[0].refused)
+            assertEquals(s.consent().policyHash, receipts[1].policyHash)
         }
         // The decision survives a restart.
         LaowuStore.open(dir.toString(), vault).use { s ->
