@@ -41,6 +41,9 @@ pub enum Command {
     /// The consent gate: what the user agreed to, accept, withdraw.
     #[command(subcommand)]
     Consent(ConsentCommand),
+    /// The privacy centre: export everything the phone holds about the user.
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
     /// Destroy a category: its key and every row of it.
     Shred {
         /// identity, location, face, financial, consent, ledger, device or support.
@@ -122,4 +125,10 @@ pub enum ConsentCommand {
     },
     /// Every signed consent receipt on the phone, oldest first.
     Receipts,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PrivacyCommand {
+    /// Everything the phone holds about the user, as one JSON document.
+    Export,
 }

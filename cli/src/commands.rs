@@ -11,7 +11,7 @@ use laowu_core::store::{
 };
 use serde_json::{Map, Value, json};
 
-use crate::args::{Cli, Command, PolicyCommand, RecordCommand};
+use crate::args::{Cli, Command, PolicyCommand, PrivacyCommand, RecordCommand};
 use crate::failure::Failure;
 use crate::output::Report;
 
@@ -26,6 +26,13 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
             crate::policy::show(file.as_deref(), *text)
         }
         Command::Consent(cmd) => crate::consent::run(&open(home)?, cmd),
+        Command::Privacy(PrivacyCommand::Export) => {
+            let doc = open(home)?.export(now_ms())?;
+            Ok(Report {
+                text: serde_json::to_string_pretty(&doc).expect("JSON always prints"),
+                json: doc,
+            })
+        }
     }
 }
 

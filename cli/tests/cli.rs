@@ -750,3 +750,39 @@ fn each_decision_leaves_a_signed_receipt() {
         list[1]["receipt"]["body"]["principal"]
     );
 }
+
+#[test]
+fn privacy_export_holds_everything_about_the_user_and_no_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    init_accepted(home);
+    put(home, "identity", "name", "张伟", "1");
+    put(home, "location", "fix", "39.908722,116.397499", "2");
+    let doc = ok(home, &["privacy", "export"]);
+    assert_eq!(doc["format"], "laowu-export/1");
+    assert_eq!(doc["data"]["identity"][0]["value"], "张伟");
+    assert_eq!(doc["data"]["location"][0]["value"], "39.908722,116.397499");
+    assert_eq!(doc["data"]["location"][0]["at_ms"], 2);
+    assert_eq!(doc["consent"]["state"], "open");
+    assert_eq!(doc["receipts"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["receipts"][0]["signature_valid"], true);
+    let text = doc.to_string();
+    assert!(
+        !text.contains("device.signing_key"),
+        "the private signing key is never exported"
+    );
+    assert!(!text.contains("consent.decision"));
+    // Every category is listed, empty or not, so the worker sees what is held where.
+    for c in [
+        "identity",
+        "location",
+        "face",
+        "financial",
+        "consent",
+        "ledger",
+        "device",
+        "support",
+    ] {
+        assert!(doc["data"][c].is_array(), "{c}");
+    }
+}

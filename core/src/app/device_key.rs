@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use crate::store::{DataCategory, Store, StoreError};
 
-const KIND: &str = "device.signing_key";
+pub(super) const KIND: &str = "device.signing_key";
 
 pub struct DeviceKey {
     pair: Ed25519KeyPair,

@@ -3,6 +3,7 @@
 
 mod device_key;
 mod error;
+mod export;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -21,6 +22,8 @@ use device_key::DeviceKey;
 const DECISION_KIND: &str = "consent.decision";
 /// Signed consent receipts, queued for the server (sync state pending).
 const RECEIPT_KIND: &str = "consent.receipt";
+/// The device's sealed signing key (see `device_key`).
+const DEVICE_KEY_KIND: &str = device_key::KIND;
 
 /// What a withdrawal did.
 #[derive(Clone, Debug, PartialEq, Eq)]

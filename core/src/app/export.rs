@@ -1,0 +1,48 @@
+//! The privacy centre's export: everything the phone holds about the user, as
+//! one JSON document (PIPL Art. 45, the right to a copy).
+
+use serde_json::{Value, json};
+
+use super::{AppError, DECISION_KIND, DEVICE_KEY_KIND, Phone, RECEIPT_KIND};
+use crate::store::DataCategory;
+
+impl Phone {
+    /// Every personal value, consent receipt and grant on the phone. The device's
+    /// private signing key is not the user's data and is never exported.
+    pub fn export(&self, at_ms: i64) -> Result<Value, AppError> {
+        let consent = self.consent_status();
+        let receipts: Vec<Value> = self
+            .receipts()?
+            .into_iter()
+            .map(|(r, valid)| json!({"receipt": r, "signature_valid": valid}))
+            .collect();
+        let mut categories = serde_json::Map::new();
+        for category in DataCategory::ALL {
+            let records: Vec<Value> = self
+                .store()
+                .list_records(category)?
+                .into_iter()
+                .filter(|r| {
+                    ![DEVICE_KEY_KIND, DECISION_KIND, RECEIPT_KIND].contains(&r.kind.as_str())
+                })
+                .map(|r| {
+                    let mut row = json!({"id": r.id.as_str(), "kind": r.kind, "at_ms": r.at_ms});
+                    match std::str::from_utf8(&r.value) {
+                        Ok(text) => row["value"] = json!(text),
+                        Err(_) => row["value_hex"] = json!(hex::encode(&*r.value)),
+                    }
+                    row
+                })
+                .collect();
+            categories.insert(category.as_str().to_string(), Value::Array(records));
+        }
+        Ok(json!({
+            "format": "laowu-export/1",
+            "exported_at_ms": at_ms,
+            "policy": {"version": consent.policy_version, "hash": consent.policy_hash},
+            "consent": consent,
+            "receipts": receipts,
+            "data": categories,
+        }))
+    }
+}
