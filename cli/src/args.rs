@@ -22,6 +22,10 @@ pub struct Cli {
     /// Print one JSON document per command (errors too).
     #[arg(long, global = true)]
     pub json: bool,
+    /// The privacy policy in force (a TOML policy file), as a newer app
+    /// version would ship it; default: the policy bundled with this build.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub policy: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

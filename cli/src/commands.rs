@@ -17,11 +17,13 @@ use crate::output::Report;
 
 pub fn run(cli: &Cli) -> Result<Report, Failure> {
     let home = cli.home.as_path();
+    let policy = || crate::policy::load(cli.policy.as_deref());
+    let open = |home: &Path| -> Result<Phone, Failure> { open(home, policy()?) };
     match &cli.command {
         Command::Init => init(home),
-        Command::Status => status(home),
-        Command::Shred { category } => shred(home, parse_category(category)?),
-        Command::Record(cmd) => record(home, cmd),
+        Command::Status => status(home, &open),
+        Command::Shred { category } => shred(open(home)?, parse_category(category)?),
+        Command::Record(cmd) => record(&open, home, cmd),
         Command::Policy(PolicyCommand::Show { file, text }) => {
             crate::policy::show(file.as_deref(), *text)
         }
@@ -44,9 +46,9 @@ fn parse_category(s: &str) -> Result<DataCategory, Failure> {
 
 /// Opens an existing phone: its vault is never created here, so a missing
 /// `vault.key` is reported rather than silently replaced.
-pub fn open(home: &Path) -> Result<Phone, Failure> {
+fn open(home: &Path, policy: Policy) -> Result<Phone, Failure> {
     let vault = Arc::new(SoftwareVault::open(home));
-    let phone = Phone::open(home, vault, OpenMode::Existing, Policy::bundled())?;
+    let phone = Phone::open(home, vault, OpenMode::Existing, policy)?;
     Ok(phone.with_channel("cli"))
 }
 
@@ -64,7 +66,7 @@ fn init(home: &Path) -> Result<Report, Failure> {
     Ok(report)
 }
 
-fn status(home: &Path) -> Result<Report, Failure> {
+fn status(home: &Path, open: &dyn Fn(&Path) -> Result<Phone, Failure>) -> Result<Report, Failure> {
     if !home.join(DB_FILE).exists() {
         return Ok(Report {
             json: json!({
@@ -112,15 +114,19 @@ fn categories(present: impl Fn(DataCategory) -> bool) -> Value {
     Value::Object(map)
 }
 
-fn shred(home: &Path, category: DataCategory) -> Result<Report, Failure> {
-    let removed = open(home)?.store().shred(category)?;
+fn shred(phone: Phone, category: DataCategory) -> Result<Report, Failure> {
+    let removed = phone.store().shred(category)?;
     Ok(Report {
         json: json!({"category": category.as_str(), "rows_removed": removed, "key_present": false}),
         text: format!("shredded {category}: {removed} rows removed, key destroyed"),
     })
 }
 
-fn record(home: &Path, cmd: &RecordCommand) -> Result<Report, Failure> {
+fn record(
+    open: &dyn Fn(&Path) -> Result<Phone, Failure>,
+    home: &Path,
+    cmd: &RecordCommand,
+) -> Result<Report, Failure> {
     match cmd {
         RecordCommand::Put {
             purpose,

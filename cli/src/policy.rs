@@ -9,9 +9,10 @@ use serde_json::json;
 use crate::failure::Failure;
 use crate::output::Report;
 
-pub fn show(file: Option<&Path>, with_text: bool) -> Result<Report, Failure> {
-    let policy = match file {
-        None => Policy::bundled(),
+/// The policy in force: the file given, or the bundled one.
+pub fn load(file: Option<&Path>) -> Result<Policy, Failure> {
+    match file {
+        None => Ok(Policy::bundled()),
         Some(path) => {
             let source = fs::read_to_string(path).map_err(|e| {
                 Failure::invalid(
@@ -19,9 +20,13 @@ pub fn show(file: Option<&Path>, with_text: bool) -> Result<Report, Failure> {
                     format!("cannot read the policy file ({})", e.kind()),
                 )
             })?;
-            Policy::from_toml(&source).map_err(policy_failure)?
+            Policy::from_toml(&source).map_err(policy_failure)
         }
-    };
+    }
+}
+
+pub fn show(file: Option<&Path>, with_text: bool) -> Result<Report, Failure> {
+    let policy = load(file)?;
     let mut doc = serde_json::to_value(&policy).expect("a policy always serialises");
     doc["hash"] = json!(policy.hash());
     if !with_text {

@@ -786,3 +786,116 @@ fn privacy_export_holds_everything_about_the_user_and_no_secret() {
         assert!(doc["data"][c].is_array(), "{c}");
     }
 }
+
+#[test]
+fn a_policy_update_asks_only_for_what_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    init_accepted(home);
+    put(home, "location", "fix", "39.9,116.4", "1");
+
+    // v2 keeps attendance records longer; everything else is the same.
+    let v1 = include_str!("../../core/policies/v1.toml");
+    let attendance_at = v1.find("id = \"attendance\"").unwrap();
+    let retention_at = attendance_at + v1[attendance_at..].find("retention_days = ").unwrap();
+    let line_end = retention_at + v1[retention_at..].find('\n').unwrap();
+    let v2 = format!(
+        "{}retention_days = 1000{}",
+        &v1[..retention_at],
+        &v1[line_end..]
+    )
+    .replacen("version = \"1\"", "version = \"2\"", 1);
+    let v2_path = tmp.path().join("v2.toml");
+    fs::write(&v2_path, v2).unwrap();
+    let with_v2 = |args: &[&str]| {
+        let mut all = vec!["--policy", v2_path.to_str().unwrap()];
+        all.extend_from_slice(args);
+        laowu(home, &all)
+    };
+
+    let status = with_v2(&["consent", "status"]);
+    assert_eq!(status.code, 0);
+    assert_eq!(status.json["state"], "reconsent_required");
+    assert_eq!(status.json["policy_version"], "2");
+    assert_eq!(status.json["decided_version"], "1");
+    let to_decide: Vec<_> = status.json["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["needs_decision"] == true)
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        to_decide,
+        ["attendance"],
+        "only the changed purpose is asked again"
+    );
+    let change = &status.json["diff"]["changed"][0]["changes"][0];
+    assert_eq!(change["change"], "longer_retention");
+    assert_eq!(change["to_days"], 1000);
+
+    // Unchanged grants carry over; the changed one pauses until decided.
+    let reg = with_v2(&[
+        "record",
+        "put",
+        "--purpose",
+        "registration",
+        "--category",
+        "identity",
+        "--kind",
+        "name",
+        "--value",
+        "张伟",
+    ]);
+    assert_eq!(reg.code, 0, "{}", reg.json);
+    error(
+        &with_v2(&[
+            "record",
+            "put",
+            "--purpose",
+            "attendance",
+            "--category",
+            "location",
+            "--kind",
+            "fix",
+            "--value",
+            "1,2",
+        ]),
+        3,
+        "consent_required",
+        Some("attendance"),
+    );
+    let accepted = with_v2(&["consent", "accept", "--purpose", "attendance"]);
+    assert_eq!(accepted.json["state"], "open");
+    let again = with_v2(&[
+        "record",
+        "put",
+        "--purpose",
+        "attendance",
+        "--category",
+        "location",
+        "--kind",
+        "fix",
+        "--value",
+        "1,2",
+    ]);
+    assert_eq!(again.code, 0, "{}", again.json);
+    // The earlier location record was not shredded by the update.
+    assert_eq!(
+        ok(home, &["record", "list", "--category", "location"])["records"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // A malformed policy file is refused with its field, and nothing changes.
+    let bad = tmp.path().join("bad.toml");
+    fs::write(&bad, "id = 1").unwrap();
+    let run = laowu(
+        home,
+        &["--policy", bad.to_str().unwrap(), "consent", "status"],
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.json["error"]["code"], "invalid_input");
+}
