@@ -48,6 +48,13 @@ pub enum Command {
     /// The privacy centre: export everything the phone holds about the user.
     #[command(subcommand)]
     Privacy(PrivacyCommand),
+    /// Print a disclosure generated from the policy: the zh-CN third-party SDK
+    /// list, Google Play's Data safety answers or Apple's privacy manifest.
+    Disclosures {
+        /// sdk-list, play-data-safety or privacy-manifest.
+        #[arg(long)]
+        format: String,
+    },
     /// Destroy a category: its key and every row of it.
     Shred {
         /// identity, location, face, financial, consent, ledger, device or support.

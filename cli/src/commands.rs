@@ -28,6 +28,7 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
             crate::policy::show(file.as_deref(), *text)
         }
         Command::Consent(cmd) => crate::consent::run(&open(home)?, cmd),
+        Command::Disclosures { format } => crate::disclosures::run(format, policy),
         Command::Privacy(PrivacyCommand::Export) => {
             let doc = open(home)?.export(now_ms())?;
             Ok(Report {

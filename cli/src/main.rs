@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 mod consent;
+mod disclosures;
 mod failure;
 mod output;
 mod policy;

@@ -10,5 +10,6 @@
 
 pub mod app;
 pub mod consent;
+pub mod disclosure;
 pub mod ledger;
 pub mod store;
