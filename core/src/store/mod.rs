@@ -40,7 +40,7 @@ pub const DB_FILE: &str = "laowu.db";
 
 /// Tables that hold rows of a data category, each with its `category` column.
 /// Shredding a category deletes its rows from every one of them.
-const CATEGORY_TABLES: &[&str] = &["record"];
+const CATEGORY_TABLES: &[&str] = &["record", "ledger", "ledger_head"];
 
 /// Whether [`Store::open`] may create a new store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -36,6 +36,20 @@ const MIGRATIONS: &[&str] = &[
     // found without storing it in clear.
     "ALTER TABLE record ADD COLUMN lookup BLOB;
      CREATE INDEX record_by_lookup ON record (category, kind, lookup) WHERE lookup IS NOT NULL;",
+    // 3: the SDK-permission ledger: an append-only hash chain of sealed entries
+    // (seq 1, 2, 3, ... with no gaps) and its sealed head. `category` is always
+    // 'ledger' so shredding the category finds every row and the head.
+    "CREATE TABLE ledger (
+        seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+        id        TEXT NOT NULL UNIQUE,
+        category  TEXT NOT NULL CHECK (category = 'ledger'),
+        entry     BLOB NOT NULL,
+        prev_hash BLOB NOT NULL
+     ) STRICT;
+     CREATE TABLE ledger_head (
+        category TEXT PRIMARY KEY CHECK (category = 'ledger'),
+        head     BLOB NOT NULL
+     ) STRICT;",
 ];
 
 /// The schema version this build writes.
