@@ -45,6 +45,12 @@ pub enum Command {
     /// The consent gate: what the user agreed to, accept, withdraw.
     #[command(subcommand)]
     Consent(ConsentCommand),
+    /// Third-party SDKs: ask the gate whether one may start.
+    #[command(subcommand)]
+    Sdk(SdkCommand),
+    /// The SDK-permission ledger: who accessed what, when and why.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// The privacy centre: export everything the phone holds about the user.
     #[command(subcommand)]
     Privacy(PrivacyCommand),
@@ -141,5 +147,45 @@ pub enum ConsentCommand {
 #[derive(Subcommand, Debug)]
 pub enum PrivacyCommand {
     /// Everything the phone holds about the user, as one JSON document.
+    Export,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SdkCommand {
+    /// Whether the SDK may initialise now (only while a purpose using it is
+    /// granted); the answer is recorded in the ledger.
+    MayStart {
+        /// The SDK's id in the policy (e.g. amap-location).
+        #[arg(long)]
+        sdk: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LedgerCommand {
+    /// Record an access a shell made (or attempted): refused (exit 3, and
+    /// recorded as refused) unless the purpose is granted and covers the category.
+    Record {
+        /// `sdk:<id>` or `capability:<location|wifi_scan|camera|device_identifiers|biometric>`.
+        #[arg(long)]
+        accessor: String,
+        #[arg(long)]
+        purpose: String,
+        #[arg(long)]
+        category: String,
+        /// A short note without personal data (e.g. "single fix").
+        #[arg(long)]
+        detail: Option<String>,
+    },
+    /// Every entry, oldest first, optionally for one accessor and/or category.
+    List {
+        #[arg(long)]
+        accessor: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Check every seal, link and the head: exit 4 (ledger_tampered) naming the first problem.
+    Verify,
+    /// The whole ledger as one JSON document.
     Export,
 }

@@ -29,6 +29,8 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
         }
         Command::Consent(cmd) => crate::consent::run(&open(home)?, cmd),
         Command::Disclosures { format } => crate::disclosures::run(format, policy),
+        Command::Sdk(cmd) => crate::ledger::sdk(&open(home)?, cmd),
+        Command::Ledger(cmd) => crate::ledger::run(&open(home)?, cmd),
         Command::Privacy(PrivacyCommand::Export) => {
             let doc = open(home)?.export(now_ms())?;
             Ok(Report {
@@ -39,7 +41,7 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
     }
 }
 
-fn parse_category(s: &str) -> Result<DataCategory, Failure> {
+pub fn parse_category(s: &str) -> Result<DataCategory, Failure> {
     s.parse().map_err(|e: laowu_core::store::UnknownCategory| {
         Failure::invalid("category", e.to_string())
     })

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use laowu_core::app::AppError;
 use laowu_core::consent::ConsentError;
+use laowu_core::ledger::LedgerError;
 use laowu_core::store::StoreError;
 
 /// What the CLI's caller can act on. `code` is stable; `message` never holds
@@ -101,6 +102,14 @@ impl From<AppError> for Failure {
         match e {
             AppError::Store(e) => e.into(),
             AppError::Consent(e) => e.into(),
+            AppError::InvalidInput { field, reason } => Failure::invalid(field, reason),
+            AppError::Ledger(LedgerError::Store(e)) => e.into(),
+            AppError::Ledger(e) => Failure {
+                exit: EXIT_KEY_OR_STORE,
+                code: "ledger_tampered",
+                field: None,
+                message: e.to_string(),
+            },
             AppError::CorruptDecision => Failure {
                 exit: EXIT_KEY_OR_STORE,
                 code: "store_corrupt",

@@ -8,6 +8,7 @@ mod commands;
 mod consent;
 mod disclosures;
 mod failure;
+mod ledger;
 mod output;
 mod policy;
 

@@ -899,3 +899,142 @@ fn a_policy_update_asks_only_for_what_changed() {
     assert_eq!(run.code, 2);
     assert_eq!(run.json["error"]["code"], "invalid_input");
 }
+
+#[test]
+fn sdk_starts_and_accesses_are_gated_and_ledgered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    ok(home, &["init"]);
+    // Before consent the Amap SDK must not start; the answer is recorded.
+    let no = ok(home, &["sdk", "may-start", "--sdk", "amap-location"]);
+    assert_eq!(no["allowed"], false);
+    assert_eq!(no["purpose"], "attendance");
+    error(
+        &laowu(home, &["sdk", "may-start", "--sdk", "nosuch-sdk"]),
+        2,
+        "invalid_input",
+        Some("sdk"),
+    );
+
+    ok(
+        home,
+        &[
+            "consent",
+            "accept",
+            "--purpose",
+            "registration",
+            "--purpose",
+            "logs",
+            "--purpose",
+            "attendance",
+        ],
+    );
+    assert_eq!(
+        ok(home, &["sdk", "may-start", "--sdk", "amap-location"])["allowed"],
+        true
+    );
+    assert_eq!(
+        ok(home, &["sdk", "may-start", "--sdk", "tencent-bugly"])["allowed"],
+        false
+    );
+    ok(
+        home,
+        &[
+            "ledger",
+            "record",
+            "--accessor",
+            "capability:location",
+            "--purpose",
+            "attendance",
+            "--category",
+            "location",
+            "--detail",
+            "single fix",
+        ],
+    );
+    // Refused accesses exit 3 and are recorded as refused.
+    error(
+        &laowu(
+            home,
+            &[
+                "ledger",
+                "record",
+                "--accessor",
+                "sdk:tencent-bugly",
+                "--purpose",
+                "crash_reports",
+                "--category",
+                "device",
+            ],
+        ),
+        3,
+        "consent_required",
+        Some("crash_reports"),
+    );
+    error(
+        &laowu(
+            home,
+            &[
+                "ledger",
+                "record",
+                "--accessor",
+                "capability:teleport",
+                "--purpose",
+                "attendance",
+                "--category",
+                "location",
+            ],
+        ),
+        2,
+        "invalid_input",
+        Some("accessor"),
+    );
+
+    let list = ok(home, &["ledger", "list"]);
+    let entries = list["entries"].as_array().unwrap();
+    let outcomes: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["accessor"].as_str().unwrap(),
+                e["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("sdk:amap-location", "refused"),
+            ("sdk:amap-location", "allowed"),
+            ("sdk:tencent-bugly", "refused"),
+            ("capability:location", "allowed"),
+            ("sdk:tencent-bugly", "refused"),
+        ]
+    );
+    assert_eq!(entries[3]["purpose"], "attendance");
+    assert_eq!(entries[3]["category"], "location");
+    assert_eq!(entries[3]["policy_version"], "1");
+    let only_amap = ok(home, &["ledger", "list", "--accessor", "sdk:amap-location"]);
+    assert_eq!(only_amap["count"], 2);
+
+    let verify = ok(home, &["ledger", "verify"]);
+    assert_eq!(verify["ok"], true);
+    assert_eq!(verify["count"], 5);
+    let export = ok(home, &["ledger", "export"]);
+    assert_eq!(export["count"], 5);
+    assert_eq!(export["head_hash"], verify["head_hash"]);
+    assert_eq!(ok(home, &["privacy", "export"])["ledger"]["count"], 5);
+
+    // An attacker deletes the refused Bugly entry in the middle: detected, exit 4.
+    let conn = rusqlite::Connection::open(home.join("laowu.db")).unwrap();
+    conn.execute("DELETE FROM ledger WHERE seq = 3", [])
+        .unwrap();
+    drop(conn);
+    let run = laowu(home, &["ledger", "verify"]);
+    error(&run, 4, "ledger_tampered", None);
+    assert!(
+        run.json["error"]["message"].as_str().unwrap().contains('3'),
+        "{}",
+        run.json
+    );
+}

@@ -3,6 +3,7 @@
 
 use laowu_core::app::AppError;
 use laowu_core::consent::ConsentError;
+use laowu_core::ledger::LedgerError;
 use laowu_core::store::StoreError;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -94,6 +95,14 @@ impl From<AppError> for LaowuError {
         match e {
             AppError::Store(e) => e.into(),
             AppError::Consent(e) => e.into(),
+            AppError::InvalidInput { field, reason } => LaowuError::InvalidInput {
+                field: field.into(),
+                reason,
+            },
+            AppError::Ledger(LedgerError::Store(e)) => e.into(),
+            AppError::Ledger(e) => LaowuError::StoreCorrupt {
+                reason: e.to_string(),
+            },
             AppError::CorruptDecision => LaowuError::StoreCorrupt {
                 reason: e.to_string(),
             },

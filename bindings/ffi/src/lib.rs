@@ -7,11 +7,13 @@ uniffi::setup_scaffolding!("laowu");
 mod category;
 mod consent;
 mod error;
+mod ledger;
 mod store;
 mod vault;
 
 pub use category::DataCategory;
 pub use consent::{ConsentReceipt, ConsentState, ConsentView, PurposeGrant, ShreddedCategory};
 pub use error::LaowuError;
+pub use ledger::{LedgerCheck, LedgerRow, SdkStart};
 pub use store::{CategoryStatus, LaowuStore, SealedRecord, StoreStatus};
 pub use vault::{KeyVault, VaultError};

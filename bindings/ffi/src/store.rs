@@ -11,6 +11,8 @@ use laowu_core::store::{OpenMode, RecordId};
 use zeroize::Zeroizing;
 
 use crate::consent::{ConsentReceipt, ConsentView, ShreddedCategory};
+use crate::ledger::{LedgerCheck, LedgerRow, SdkStart};
+use laowu_core::ledger::LedgerQuery;
 use crate::vault::ForeignVault;
 use crate::{DataCategory, KeyVault, LaowuError};
 
@@ -83,6 +85,62 @@ impl LaowuStore {
                 rows_removed,
             })
             .collect())
+    }
+
+    /// Whether the shell may initialise `sdk` now (only while a purpose using
+    /// it is granted). Every answer is a ledger entry.
+    pub fn may_start(&self, sdk: String, at_ms: i64) -> Result<SdkStart, LaowuError> {
+        let d = self.phone.may_start(&sdk, at_ms)?;
+        Ok(SdkStart {
+            allowed: d.allowed,
+            purpose: d.purpose,
+            ledger_seq: d.seq.get(),
+        })
+    }
+
+    /// Records an access the shell made for `purpose` (`accessor` is
+    /// `sdk:<id>` or `capability:<name>`). `ConsentRequired` (and recorded as
+    /// refused) unless the purpose is granted and covers `category`.
+    pub fn record_access(
+        &self,
+        accessor: String,
+        purpose: String,
+        category: DataCategory,
+        detail: Option<String>,
+        at_ms: i64,
+    ) -> Result<u64, LaowuError> {
+        let seq = self
+            .phone
+            .record_access(&accessor, &purpose, category.into(), detail.as_deref(), at_ms)?;
+        Ok(seq.get())
+    }
+
+    /// Every ledger entry, oldest first.
+    pub fn ledger(&self) -> Result<Vec<LedgerRow>, LaowuError> {
+        let rows = self
+            .phone
+            .store()
+            .ledger_entries(&LedgerQuery::all())
+            .map_err(laowu_core::app::AppError::from)?;
+        Ok(rows.into_iter().map(LedgerRow::from).collect())
+    }
+
+    /// Checks every seal, link and the head; `StoreCorrupt` names the first problem.
+    pub fn verify_ledger(&self) -> Result<LedgerCheck, LaowuError> {
+        let r = self
+            .phone
+            .store()
+            .verify_ledger()
+            .map_err(laowu_core::app::AppError::from)?;
+        Ok(LedgerCheck {
+            count: r.count,
+            head_hash: r.head_hash.to_hex(),
+        })
+    }
+
+    /// Everything the phone holds about the user, as one JSON document.
+    pub fn export(&self, at_ms: i64) -> Result<String, LaowuError> {
+        Ok(self.phone.export(at_ms)?.to_string())
     }
 
     /// Every signed consent receipt, oldest first.

@@ -43,6 +43,7 @@ impl Phone {
             "consent": consent,
             "receipts": receipts,
             "data": categories,
+            "ledger": self.store().export_ledger()?,
         }))
     }
 }

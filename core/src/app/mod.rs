@@ -1,6 +1,7 @@
 //! The facade the shells hold: the sealed store and the consent gate together.
 //! Shells (the FFI objects and the CLI) call this and decide nothing.
 
+mod access;
 mod device_key;
 mod error;
 mod export;
@@ -9,6 +10,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
+pub use access::StartDecision;
 pub use error::AppError;
 
 use ring::rand::{SecureRandom, SystemRandom};
