@@ -1038,3 +1038,122 @@ fn sdk_starts_and_accesses_are_gated_and_ledgered() {
         run.json
     );
 }
+
+/// Every CLI operation that collects personal data, by purpose.
+fn collecting_operations() -> Vec<(&'static str, Vec<&'static str>)> {
+    let put = |purpose, category, kind, value| {
+        vec![
+            "record",
+            "put",
+            "--purpose",
+            purpose,
+            "--category",
+            category,
+            "--kind",
+            kind,
+            "--value",
+            value,
+        ]
+    };
+    vec![
+        (
+            "registration",
+            put("registration", "identity", "name", "张伟"),
+        ),
+        (
+            "real_name_id",
+            put(
+                "real_name_id",
+                "identity",
+                "id_number",
+                "11010519491231002X",
+            ),
+        ),
+        (
+            "real_name_id",
+            put("real_name_id", "face", "liveness", "pass"),
+        ),
+        (
+            "real_name_bank",
+            put(
+                "real_name_bank",
+                "financial",
+                "bank_card",
+                "6222020200112233445",
+            ),
+        ),
+        (
+            "attendance",
+            put("attendance", "location", "fix", "39.908722,116.397499"),
+        ),
+        (
+            "fingerprint_login",
+            put("fingerprint_login", "device", "biometric", "ok"),
+        ),
+        (
+            "crash_reports",
+            put("crash_reports", "device", "crash", "trace"),
+        ),
+        (
+            "customer_service",
+            put("customer_service", "support", "call", "通话记录"),
+        ),
+        ("logs", put("logs", "device", "ip", "10.0.0.1")),
+        (
+            "marketing",
+            put("marketing", "device", "preference", "钢筋工"),
+        ),
+        (
+            "attendance",
+            vec![
+                "ledger",
+                "record",
+                "--accessor",
+                "capability:location",
+                "--purpose",
+                "attendance",
+                "--category",
+                "location",
+            ],
+        ),
+        (
+            "crash_reports",
+            vec![
+                "ledger",
+                "record",
+                "--accessor",
+                "sdk:tencent-bugly",
+                "--purpose",
+                "crash_reports",
+                "--category",
+                "device",
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn every_collecting_operation_refuses_before_consent_and_works_after() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    ok(home, &["init"]);
+    for (purpose, args) in collecting_operations() {
+        error(&laowu(home, &args), 3, "consent_required", Some(purpose));
+    }
+    assert!(
+        ok(home, &["privacy", "export"])["holdings"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|c| c == "consent")
+    );
+    ok(home, &["consent", "accept", "--all"]);
+    for (purpose, args) in collecting_operations() {
+        let run = laowu(home, &args);
+        assert_eq!(run.code, 0, "{purpose}: {}", run.json);
+    }
+    let holdings = ok(home, &["privacy", "export"])["holdings"].clone();
+    assert_eq!(holdings["identity"], 2);
+    assert_eq!(holdings["location"], 1);
+    assert_eq!(holdings["support"], 1);
+}

@@ -12,9 +12,9 @@ use zeroize::Zeroizing;
 
 use crate::consent::{ConsentReceipt, ConsentView, ShreddedCategory};
 use crate::ledger::{LedgerCheck, LedgerRow, SdkStart};
-use laowu_core::ledger::LedgerQuery;
 use crate::vault::ForeignVault;
 use crate::{DataCategory, KeyVault, LaowuError};
+use laowu_core::ledger::LedgerQuery;
 
 /// A record read back from the store.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -31,6 +31,8 @@ pub struct SealedRecord {
 pub struct CategoryStatus {
     pub category: DataCategory,
     pub key_present: bool,
+    /// Records held (filled by `holdings`; 0 in `status`).
+    pub records: u64,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -109,9 +111,13 @@ impl LaowuStore {
         detail: Option<String>,
         at_ms: i64,
     ) -> Result<u64, LaowuError> {
-        let seq = self
-            .phone
-            .record_access(&accessor, &purpose, category.into(), detail.as_deref(), at_ms)?;
+        let seq = self.phone.record_access(
+            &accessor,
+            &purpose,
+            category.into(),
+            detail.as_deref(),
+            at_ms,
+        )?;
         Ok(seq.get())
     }
 
@@ -136,6 +142,21 @@ impl LaowuStore {
             count: r.count,
             head_hash: r.head_hash.to_hex(),
         })
+    }
+
+    /// How many records each category holds (the privacy centre's "what is held where").
+    pub fn holdings(&self) -> Result<Vec<CategoryStatus>, LaowuError> {
+        let counts = self.phone.store().record_counts()?;
+        Ok(self
+            .status()?
+            .categories
+            .into_iter()
+            .map(|mut c| {
+                let core: laowu_core::store::DataCategory = c.category.into();
+                c.records = counts.iter().find(|(k, _)| *k == core).map_or(0, |(_, n)| *n);
+                c
+            })
+            .collect())
     }
 
     /// Everything the phone holds about the user, as one JSON document.
@@ -208,6 +229,7 @@ impl LaowuStore {
                 .map(|(category, key_present)| CategoryStatus {
                     category: category.into(),
                     key_present,
+                    records: 0,
                 })
                 .collect(),
         })

@@ -36,8 +36,15 @@ impl Phone {
                 .collect();
             categories.insert(category.as_str().to_string(), Value::Array(records));
         }
+        let holdings: serde_json::Map<String, Value> = self
+            .store()
+            .record_counts()?
+            .into_iter()
+            .map(|(c, n)| (c.as_str().to_string(), json!(n)))
+            .collect();
         Ok(json!({
             "format": "laowu-export/1",
+            "holdings": holdings,
             "exported_at_ms": at_ms,
             "policy": {"version": consent.policy_version, "hash": consent.policy_hash},
             "consent": consent,

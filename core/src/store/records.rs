@@ -226,6 +226,26 @@ impl Store {
         Ok(RecordId(id))
     }
 
+    /// How many records each category holds (categories with none are absent),
+    /// for the privacy centre's "what is held where".
+    pub fn record_counts(&self) -> Result<Vec<(DataCategory, u64)>> {
+        self.read(|conn, _| {
+            let mut stmt =
+                conn.prepare("SELECT category, count(*) FROM record GROUP BY category")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (name, count) = row?;
+                let category = name.parse().map_err(|_| StoreError::Corrupt {
+                    reason: "record names an unknown category".into(),
+                })?;
+                out.push((category, count as u64));
+            }
+            out.sort();
+            Ok(out)
+        })
+    }
+
     /// The record with this id, if it exists.
     pub fn get_record(&self, id: &RecordId) -> Result<Option<Record>> {
         self.read(|conn, keys| {
