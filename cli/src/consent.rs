@@ -62,6 +62,7 @@ pub fn run(phone: &Phone, cmd: &ConsentCommand) -> Result<Report, Failure> {
             let mut report = status_report(&phone.consent_status());
             report.json["withdrawn"] = json!(w.purpose);
             report.json["shredded"] = json!(shredded);
+            report.json["purpose_rows_removed"] = json!(w.purpose_rows_removed);
             let lines: Vec<_> = w
                 .shredded
                 .iter()

@@ -1157,3 +1157,47 @@ fn every_collecting_operation_refuses_before_consent_and_works_after() {
     assert_eq!(holdings["location"], 1);
     assert_eq!(holdings["support"], 1);
 }
+
+#[test]
+fn withdrawing_a_purpose_deletes_its_rows_in_shared_categories() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    init_accepted(home);
+    let device = |purpose: &str, kind: &str, value: &str| {
+        let run = laowu(
+            home,
+            &[
+                "record",
+                "put",
+                "--purpose",
+                purpose,
+                "--category",
+                "device",
+                "--kind",
+                kind,
+                "--value",
+                value,
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.json);
+    };
+    device("marketing", "preference", "钢筋工岗位");
+    device("marketing", "preference", "木工岗位");
+    device("logs", "ip", "10.0.0.1");
+    // The device category is shared with the essential logs: not shredded whole,
+    // but every marketing row goes.
+    let w = ok(home, &["consent", "withdraw", "--purpose", "marketing"]);
+    assert!(w["shredded"].as_array().unwrap().is_empty());
+    assert_eq!(w["purpose_rows_removed"], 2);
+    let left: Vec<_> = ok(home, &["record", "list", "--category", "device"])["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["value"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(left, ["10.0.0.1"]);
+    assert_eq!(
+        ok(home, &["status"])["categories"]["device"]["key_present"],
+        true
+    );
+}

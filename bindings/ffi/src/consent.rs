@@ -104,3 +104,12 @@ impl ConsentReceipt {
         }
     }
 }
+
+/// What a withdrawal removed.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct WithdrawalResult {
+    /// Categories shredded whole (no other granted purpose used them).
+    pub shredded: Vec<ShreddedCategory>,
+    /// Rows of the purpose deleted from categories other purposes still use.
+    pub purpose_rows_removed: u64,
+}

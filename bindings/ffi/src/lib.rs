@@ -12,7 +12,9 @@ mod store;
 mod vault;
 
 pub use category::DataCategory;
-pub use consent::{ConsentReceipt, ConsentState, ConsentView, PurposeGrant, ShreddedCategory};
+pub use consent::{
+    ConsentReceipt, ConsentState, ConsentView, PurposeGrant, ShreddedCategory, WithdrawalResult,
+};
 pub use error::LaowuError;
 pub use ledger::{LedgerCheck, LedgerRow, SdkStart};
 pub use store::{CategoryStatus, LaowuStore, SealedRecord, StoreStatus};

@@ -10,7 +10,7 @@ use laowu_core::consent::Policy;
 use laowu_core::store::{OpenMode, RecordId};
 use zeroize::Zeroizing;
 
-use crate::consent::{ConsentReceipt, ConsentView, ShreddedCategory};
+use crate::consent::{ConsentReceipt, ConsentView, ShreddedCategory, WithdrawalResult};
 use crate::ledger::{LedgerCheck, LedgerRow, SdkStart};
 use crate::vault::ForeignVault;
 use crate::{DataCategory, KeyVault, LaowuError};
@@ -74,19 +74,19 @@ impl LaowuStore {
 
     /// Withdraws an optional purpose: collection stops at once and the data
     /// categories only it used are shredded.
-    pub fn withdraw(
-        &self,
-        purpose: String,
-        at_ms: i64,
-    ) -> Result<Vec<ShreddedCategory>, LaowuError> {
+    pub fn withdraw(&self, purpose: String, at_ms: i64) -> Result<WithdrawalResult, LaowuError> {
         let w = self.phone.withdraw(&purpose, at_ms)?;
-        Ok(w.shredded
-            .into_iter()
-            .map(|(category, rows_removed)| ShreddedCategory {
-                category: category.into(),
-                rows_removed,
-            })
-            .collect())
+        Ok(WithdrawalResult {
+            shredded: w
+                .shredded
+                .into_iter()
+                .map(|(category, rows_removed)| ShreddedCategory {
+                    category: category.into(),
+                    rows_removed,
+                })
+                .collect(),
+            purpose_rows_removed: w.purpose_rows_removed,
+        })
     }
 
     /// Whether the shell may initialise `sdk` now (only while a purpose using
@@ -153,7 +153,10 @@ impl LaowuStore {
             .into_iter()
             .map(|mut c| {
                 let core: laowu_core::store::DataCategory = c.category.into();
-                c.records = counts.iter().find(|(k, _)| *k == core).map_or(0, |(_, n)| *n);
+                c.records = counts
+                    .iter()
+                    .find(|(k, _)| *k == core)
+                    .map_or(0, |(_, n)| *n);
                 c
             })
             .collect())

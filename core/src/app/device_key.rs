@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use crate::store::{DataCategory, Store, StoreError};
 
-pub(super) const KIND: &str = "device.signing_key";
+const NAME: &str = "device.signing_key";
 
 pub struct DeviceKey {
     pair: Ed25519KeyPair,
@@ -16,12 +16,11 @@ pub struct DeviceKey {
 
 impl DeviceKey {
     /// Loads the device key, creating and storing one on first use.
-    pub fn load_or_create(store: &Store, at_ms: i64) -> Result<Self, StoreError> {
-        if let Some(record) = store.latest_record(DataCategory::Device, KIND)? {
-            let pair =
-                Ed25519KeyPair::from_pkcs8(&record.value).map_err(|_| StoreError::Corrupt {
-                    reason: "the device signing key is unreadable".into(),
-                })?;
+    pub fn load_or_create(store: &Store) -> Result<Self, StoreError> {
+        if let Some(pkcs8) = store.get_secret(DataCategory::Device, NAME)? {
+            let pair = Ed25519KeyPair::from_pkcs8(&pkcs8).map_err(|_| StoreError::Corrupt {
+                reason: "the device signing key is unreadable".into(),
+            })?;
             return Ok(Self { pair });
         }
         let pkcs8 =
@@ -29,7 +28,7 @@ impl DeviceKey {
                 reason: "the random source failed".into(),
             })?;
         let pkcs8 = Zeroizing::new(pkcs8.as_ref().to_vec());
-        store.put_internal_record(DataCategory::Device, KIND, &pkcs8, at_ms)?;
+        store.put_secret(DataCategory::Device, NAME, &pkcs8)?;
         let pair = Ed25519KeyPair::from_pkcs8(&pkcs8).expect("a freshly generated key parses");
         Ok(Self { pair })
     }

@@ -24,15 +24,15 @@ use device_key::DeviceKey;
 const DECISION_KIND: &str = "consent.decision";
 /// Signed consent receipts, queued for the server (sync state pending).
 const RECEIPT_KIND: &str = "consent.receipt";
-/// The device's sealed signing key (see `device_key`).
-const DEVICE_KEY_KIND: &str = device_key::KIND;
 
 /// What a withdrawal did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Withdrawal {
     pub purpose: String,
-    /// Each category shredded and the rows it held.
+    /// Each category shredded (no other granted purpose used it) and the rows it held.
     pub shredded: Vec<(DataCategory, u64)>,
+    /// Rows collected for the purpose in categories other purposes still use.
+    pub purpose_rows_removed: u64,
 }
 
 /// A phone: its sealed store and the consent gate over it.
@@ -107,7 +107,8 @@ impl Phone {
     }
 
     /// Withdraws an optional purpose: collection stops at once (the gate is
-    /// replaced before this returns) and the categories only it used are shredded.
+    /// replaced before this returns), the categories only it used are shredded,
+    /// and its rows in categories other granted purposes share are deleted.
     pub fn withdraw(&self, purpose: &str, at_ms: i64) -> Result<Withdrawal, AppError> {
         let mut gate = self.gate.write().unwrap_or_else(|p| p.into_inner());
         let (decision, categories) = gate.withdraw(purpose, at_ms)?;
@@ -118,9 +119,11 @@ impl Phone {
         for category in categories {
             shredded.push((category, self.store.shred(category)?));
         }
+        let purpose_rows_removed = self.store.delete_purpose_records(purpose)?;
         Ok(Withdrawal {
             purpose: purpose.to_string(),
             shredded,
+            purpose_rows_removed,
         })
     }
 
@@ -166,7 +169,7 @@ impl Phone {
         event: ConsentEvent,
         at_ms: i64,
     ) -> Result<(), AppError> {
-        let key = DeviceKey::load_or_create(&self.store, at_ms)?;
+        let key = DeviceKey::load_or_create(&self.store)?;
         let mut id = [0u8; 16];
         SystemRandom::new().fill(&mut id).map_err(|_| {
             AppError::Store(crate::store::StoreError::Io {

@@ -640,7 +640,7 @@ mod tests {
     fn shredding_another_category_keeps_the_ledger() {
         let (_home, store) = new_store();
         store
-            .put_internal_record(DataCategory::Location, "fix", b"39.9087,116.3975", 1)
+            .put_internal_records(&[(DataCategory::Location, "fix", b"39.9087,116.3975")], 1)
             .unwrap();
         store.append_ledger_batch(&entries(0..8)).unwrap();
         let before = store.verify_ledger().unwrap();

@@ -12,6 +12,7 @@ mod keyring;
 mod ledger;
 mod records;
 mod schema;
+mod secrets;
 mod software_vault;
 mod vault;
 
@@ -182,6 +183,10 @@ impl Store {
                     [category.as_str()],
                 )? as u64;
             }
+            tx.execute(
+                "DELETE FROM meta WHERE name LIKE ?1",
+                [secrets::pattern(category)],
+            )?;
             tx.execute(
                 "DELETE FROM data_key WHERE category = ?1",
                 [category.as_str()],

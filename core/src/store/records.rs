@@ -133,24 +133,29 @@ impl Store {
                 ),
             });
         }
-        self.insert_record(category, kind, value, at_ms, lookup)
+        check_kind(kind)?;
+        check_value(value)?;
+        let purpose = Some(permit.purpose().as_str());
+        self.write(|tx, keys, store| {
+            store.insert_in(tx, keys, purpose, category, kind, value, at_ms, lookup)
+        })
     }
 
-    /// Stores records the core keeps for itself without a purpose: consent
-    /// decisions and receipts (the law requires keeping the user's own choice)
-    /// and the device's signing key. Crate-private, so collection from outside
-    /// the core always goes through a permit.
-    pub(crate) fn put_internal_record(
-        &self,
-        category: DataCategory,
-        kind: &str,
-        value: &[u8],
-        at_ms: i64,
-    ) -> Result<RecordId> {
-        self.insert_record(category, kind, value, at_ms, false)
+    /// Deletes every record collected for `purpose` (a withdrawal), whatever
+    /// its category; returns how many. With secure_delete and a truncated WAL
+    /// nothing of them remains on disk.
+    pub fn delete_purpose_records(&self, purpose: &str) -> Result<u64> {
+        let removed = self.write(|tx, _, _| {
+            Ok(tx.execute("DELETE FROM record WHERE purpose = ?1", [purpose])? as u64)
+        })?;
+        self.checkpoint()?;
+        Ok(removed)
     }
 
-    /// Several internal records in one transaction: all or none.
+    /// Stores records the core keeps for itself without a purpose, in one
+    /// transaction (all or none): the consent decision and its receipt, which
+    /// the law requires keeping. Crate-private, so collection from outside the
+    /// core always goes through a permit.
     pub(crate) fn put_internal_records(
         &self,
         records: &[(DataCategory, &str, &[u8])],
@@ -164,7 +169,7 @@ impl Store {
             records
                 .iter()
                 .map(|(category, kind, value)| {
-                    store.insert_in(tx, keys, *category, kind, value, at_ms, false)
+                    store.insert_in(tx, keys, None, *category, kind, value, at_ms, false)
                 })
                 .collect()
         })
@@ -188,26 +193,12 @@ impl Store {
         })
     }
 
-    fn insert_record(
-        &self,
-        category: DataCategory,
-        kind: &str,
-        value: &[u8],
-        at_ms: i64,
-        lookup: bool,
-    ) -> Result<RecordId> {
-        check_kind(kind)?;
-        check_value(value)?;
-        self.write(|tx, keys, store| {
-            store.insert_in(tx, keys, category, kind, value, at_ms, lookup)
-        })
-    }
-
     #[allow(clippy::too_many_arguments)]
     fn insert_in(
         &self,
         tx: &rusqlite::Transaction<'_>,
         keys: &mut super::PendingKeys<'_>,
+        purpose: Option<&str>,
         category: DataCategory,
         kind: &str,
         value: &[u8],
@@ -220,8 +211,8 @@ impl Store {
         let sealed_at = key.seal(&self.rng, slot("at", &id), &at_ms.to_be_bytes());
         let hash = lookup.then(|| key.lookup(kind, value));
         tx.execute(
-            "INSERT INTO record (id, category, kind, value, at, lookup) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, category.as_str(), kind, sealed_value, sealed_at, hash],
+            "INSERT INTO record (id, category, kind, value, at, lookup, purpose) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![id, category.as_str(), kind, sealed_value, sealed_at, hash, purpose],
         )?;
         Ok(RecordId(id))
     }

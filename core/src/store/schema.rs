@@ -50,6 +50,11 @@ const MIGRATIONS: &[&str] = &[
         category TEXT PRIMARY KEY CHECK (category = 'ledger'),
         head     BLOB NOT NULL
      ) STRICT;",
+    // 4: the purpose each record was collected for (a policy purpose id, not
+    // personal data), so withdrawing a purpose deletes its rows even in a
+    // category another granted purpose shares. NULL for the core's own rows.
+    "ALTER TABLE record ADD COLUMN purpose TEXT;
+     CREATE INDEX record_by_purpose ON record (purpose) WHERE purpose IS NOT NULL;",
 ];
 
 /// The schema version this build writes.

@@ -57,7 +57,7 @@ class ConsentJourneyTest {
             assertEquals("category", wrongCategory.field)
 
             // Withdrawing attendance stops it at once and shreds the location data.
-            val shredded = s.withdraw("attendance", now + 2)
+            val shredded = s.withdraw("attendance", now + 2).shredded
             assertEquals(listOf(DataCategory.LOCATION), shredded.map { it.category })
             assertEquals(1uL, shredded.single().rowsRemoved)
             assertTrue(s.list(DataCategory.LOCATION).isEmpty())
