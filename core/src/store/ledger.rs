@@ -328,29 +328,14 @@ fn stream(
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
     use std::sync::Arc;
 
     use rusqlite::{Connection, params};
 
     use super::*;
     use crate::ledger::{Accessor, Capability, Outcome};
-    use crate::store::{DB_FILE, KeyVault, OpenMode, SoftwareVault, StoreError, schema};
-
-    fn vault(home: &Path) -> Arc<dyn KeyVault> {
-        Arc::new(SoftwareVault::open_or_create(home).unwrap())
-    }
-
-    fn new_store() -> (tempfile::TempDir, Store) {
-        let home = tempfile::tempdir().unwrap();
-        let store = Store::open(
-            &home.path().join("store"),
-            vault(home.path()),
-            OpenMode::Create,
-        )
-        .unwrap();
-        (home, store)
-    }
+    use crate::store::tests::{new_store, vault};
+    use crate::store::{DB_FILE, OpenMode, StoreError, schema};
 
     fn reopen(home: &tempfile::TempDir, store: Store) -> Store {
         let dir = store.dir().to_path_buf();

@@ -30,11 +30,11 @@ fn permit(category: DataCategory) -> Permit<'static> {
     GATE.permit(purpose.id.as_str()).unwrap()
 }
 
-fn vault(home: &Path) -> Arc<dyn KeyVault> {
+pub(super) fn vault(home: &Path) -> Arc<dyn KeyVault> {
     Arc::new(SoftwareVault::open_or_create(home).unwrap())
 }
 
-fn new_store() -> (tempfile::TempDir, Store) {
+pub(super) fn new_store() -> (tempfile::TempDir, Store) {
     let home = tempfile::tempdir().unwrap();
     let store = Store::open(
         &home.path().join("store"),
