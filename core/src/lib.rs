@@ -6,9 +6,11 @@
 //! - [`store`]: the sealed SQLite store, the only code that speaks SQL.
 //! - [`consent`]: the privacy policy as data and the gate that mints permits.
 //! - [`ledger`]: the SDK-permission ledger.
+//! - [`attendance`]: geofences and map datums for check-ins (more arrives with the attendance work).
 //! - [`app`]: the facade the shells hold: store and gate together.
 
 pub mod app;
+pub mod attendance;
 pub mod consent;
 pub mod disclosure;
 pub mod ledger;
