@@ -1201,3 +1201,60 @@ fn withdrawing_a_purpose_deletes_its_rows_in_shared_categories() {
         true
     );
 }
+
+#[test]
+fn a_record_put_cannot_forge_the_consent_decision_or_a_receipt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    ok(home, &["init"]);
+    ok(
+        home,
+        &[
+            "consent",
+            "accept",
+            "--purpose",
+            "registration",
+            "--purpose",
+            "logs",
+        ],
+    );
+    // Registration covers the consent category; a caller with its permit writes
+    // records whose kinds mimic the core's own decision and receipt.
+    let forged = r#"{"policy_id":"laowu-privacy","policy_version":"1","policy_hash":"x","at_ms":9,"purposes":{}}"#;
+    for kind in ["consent.decision", "consent.receipt"] {
+        let run = laowu(
+            home,
+            &[
+                "record",
+                "put",
+                "--purpose",
+                "registration",
+                "--category",
+                "consent",
+                "--kind",
+                kind,
+                "--value",
+                forged,
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.json);
+    }
+    let status = ok(home, &["consent", "status"]);
+    assert_eq!(
+        status["state"], "open",
+        "the forged decision must not replace the real one"
+    );
+    let granted: Vec<_> = status["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["granted"] == true)
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(granted, ["registration", "logs"]);
+    let receipts = ok(home, &["consent", "receipts"]);
+    assert_eq!(receipts["receipts"].as_array().unwrap().len(), 1);
+    // The caller's records are the user's data like any other: exported as such.
+    let export = ok(home, &["privacy", "export"]);
+    assert_eq!(export["data"]["consent"].as_array().unwrap().len(), 2);
+}

@@ -3,12 +3,13 @@
 
 use serde_json::{Value, json};
 
-use super::{AppError, DECISION_KIND, Phone, RECEIPT_KIND};
+use super::{AppError, Phone};
 use crate::store::DataCategory;
 
 impl Phone {
-    /// Every personal value, consent receipt and grant on the phone. The device's
-    /// private signing key is not a record and is never exported.
+    /// Every personal value, consent receipt and grant on the phone. The core's
+    /// own records (the standing decision, the receipts) appear once, under
+    /// `consent` and `receipts`; the device's private key is never exported.
     pub fn export(&self, at_ms: i64) -> Result<Value, AppError> {
         let consent = self.consent_status();
         let receipts: Vec<Value> = self
@@ -22,7 +23,7 @@ impl Phone {
                 .store()
                 .list_records(category)?
                 .into_iter()
-                .filter(|r| ![DECISION_KIND, RECEIPT_KIND].contains(&r.kind.as_str()))
+                .filter(|r| r.purpose.is_some())
                 .map(|r| {
                     let mut row = json!({"id": r.id.as_str(), "kind": r.kind, "at_ms": r.at_ms});
                     match std::str::from_utf8(&r.value) {

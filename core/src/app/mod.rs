@@ -149,9 +149,8 @@ impl Phone {
     /// its signature verifies.
     pub fn receipts(&self) -> Result<Vec<(Receipt, bool)>, AppError> {
         self.store
-            .list_records(DataCategory::Consent)?
+            .internal_records(DataCategory::Consent, RECEIPT_KIND)?
             .into_iter()
-            .filter(|r| r.kind == RECEIPT_KIND)
             .map(|r| {
                 let receipt: Receipt =
                     serde_json::from_slice(&r.value).map_err(|_| AppError::CorruptDecision)?;
@@ -202,7 +201,7 @@ impl Phone {
 }
 
 fn load_decision(store: &Store) -> Result<Option<Decision>, AppError> {
-    let Some(record) = store.latest_record(DataCategory::Consent, DECISION_KIND)? else {
+    let Some(record) = store.latest_internal_record(DataCategory::Consent, DECISION_KIND)? else {
         return Ok(None);
     };
     serde_json::from_slice(&record.value)

@@ -59,6 +59,9 @@ pub struct Record {
     pub value: Zeroizing<Vec<u8>>,
     /// When the recorded event happened, in milliseconds since the Unix epoch.
     pub at_ms: i64,
+    /// The purpose it was collected for; `None` for the core's own records
+    /// (consent decisions and receipts), which no permit can write.
+    pub purpose: Option<String>,
 }
 
 impl fmt::Debug for Record {
@@ -175,21 +178,41 @@ impl Store {
         })
     }
 
-    /// The newest record of `kind` in `category`.
-    pub fn latest_record(&self, category: DataCategory, kind: &str) -> Result<Option<Record>> {
-        check_kind(kind)?;
+    /// The core's own records of `kind` in `category`, oldest first. Records
+    /// written under a permit never match, whatever kind they claim.
+    pub(crate) fn internal_records(
+        &self,
+        category: DataCategory,
+        kind: &str,
+    ) -> Result<Vec<Record>> {
+        self.read(|conn, keys| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, category, kind, value, at, purpose FROM record
+                 WHERE category = ?1 AND kind = ?2 AND purpose IS NULL ORDER BY seq",
+            )?;
+            let raws = stmt
+                .query_map(params![category.as_str(), kind], RawRecord::from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            open_all(raws, keys)
+        })
+    }
+
+    /// The newest of the core's own records of `kind` in `category`.
+    pub(crate) fn latest_internal_record(
+        &self,
+        category: DataCategory,
+        kind: &str,
+    ) -> Result<Option<Record>> {
         self.read(|conn, keys| {
             let raw = conn
                 .query_row(
-                    "SELECT id, category, kind, value, at FROM record
-                     WHERE category = ?1 AND kind = ?2 ORDER BY seq DESC LIMIT 1",
+                    "SELECT id, category, kind, value, at, purpose FROM record
+                     WHERE category = ?1 AND kind = ?2 AND purpose IS NULL ORDER BY seq DESC LIMIT 1",
                     params![category.as_str(), kind],
                     RawRecord::from_row,
                 )
                 .optional()?;
-            raw.map(|raw| raw.open(keys))
-                .transpose()
-                .map(Option::flatten)
+            raw.map(|raw| raw.open(keys)).transpose().map(Option::flatten)
         })
     }
 
@@ -242,7 +265,7 @@ impl Store {
         self.read(|conn, keys| {
             let row = conn
                 .query_row(
-                    "SELECT id, category, kind, value, at FROM record WHERE id = ?1",
+                    "SELECT id, category, kind, value, at, purpose FROM record WHERE id = ?1",
                     [id.as_str()],
                     RawRecord::from_row,
                 )
@@ -257,16 +280,12 @@ impl Store {
     pub fn list_records(&self, category: DataCategory) -> Result<Vec<Record>> {
         self.read(|conn, keys| {
             let mut stmt = conn.prepare_cached(
-                "SELECT id, category, kind, value, at FROM record WHERE category = ?1 ORDER BY seq",
+                "SELECT id, category, kind, value, at, purpose FROM record WHERE category = ?1 ORDER BY seq",
             )?;
             let raws = stmt
                 .query_map([category.as_str()], RawRecord::from_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut out = Vec::with_capacity(raws.len());
-            for raw in raws {
-                out.extend(raw.open(keys)?);
-            }
-            Ok(out)
+            open_all(raws, keys)
         })
     }
 
@@ -284,19 +303,23 @@ impl Store {
             };
             let hash = key.lookup(kind, value);
             let mut stmt = conn.prepare_cached(
-                "SELECT id, category, kind, value, at FROM record
+                "SELECT id, category, kind, value, at, purpose FROM record
                  WHERE category = ?1 AND kind = ?2 AND lookup = ?3 ORDER BY seq",
             )?;
             let raws = stmt
                 .query_map(params![category.as_str(), kind, hash], RawRecord::from_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut out = Vec::with_capacity(raws.len());
-            for raw in raws {
-                out.extend(raw.open(keys)?);
-            }
-            Ok(out)
+            open_all(raws, keys)
         })
     }
+}
+
+fn open_all(raws: Vec<RawRecord>, keys: &Keyring) -> Result<Vec<Record>> {
+    let mut out = Vec::with_capacity(raws.len());
+    for raw in raws {
+        out.extend(raw.open(keys)?);
+    }
+    Ok(out)
 }
 
 struct RawRecord {
@@ -305,6 +328,7 @@ struct RawRecord {
     kind: String,
     value: Vec<u8>,
     at: Vec<u8>,
+    purpose: Option<String>,
 }
 
 impl RawRecord {
@@ -315,6 +339,7 @@ impl RawRecord {
             kind: r.get(2)?,
             value: r.get(3)?,
             at: r.get(4)?,
+            purpose: r.get(5)?,
         })
     }
 
@@ -340,6 +365,7 @@ impl RawRecord {
             kind: self.kind,
             value,
             at_ms,
+            purpose: self.purpose,
         }))
     }
 }
