@@ -4,10 +4,10 @@
 use std::fmt;
 
 use ring::digest;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::DataKind;
-use super::policy_file::{PolicyFile, PurposeFile, SdkFile};
+use super::policy_file::{PolicyFile, PurposeFile};
 use crate::store::DataCategory;
 
 /// The policy the app ships with.
@@ -74,8 +74,10 @@ impl fmt::Display for PurposeId {
     }
 }
 
-/// A third-party SDK the policy discloses.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A third-party SDK the policy discloses. Read from the file as it is (all
+/// its fields are text) and then checked by `validate_sdk`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Sdk {
     pub id: String,
     pub name: String,
@@ -174,7 +176,7 @@ impl Policy {
 
         let mut sdks: Vec<Sdk> = Vec::with_capacity(file.sdk.len());
         for (i, sdk) in file.sdk.into_iter().enumerate() {
-            let sdk = validate_sdk(i, sdk)?;
+            validate_sdk(i, &sdk)?;
             if sdks.iter().any(|s| s.id == sdk.id) {
                 return Err(invalid(format!("sdk[{i}].id"), "is used by another SDK"));
             }
@@ -218,7 +220,7 @@ impl Policy {
     }
 }
 
-fn validate_sdk(i: usize, sdk: SdkFile) -> Result<Sdk, PolicyError> {
+fn validate_sdk(i: usize, sdk: &Sdk) -> Result<(), PolicyError> {
     let field = |name: &str| format!("sdk[{i}].{name}");
     check_slug(&field("id"), &sdk.id, b'-')?;
     for (name, value) in [
@@ -234,16 +236,7 @@ fn validate_sdk(i: usize, sdk: SdkFile) -> Result<Sdk, PolicyError> {
     if !sdk.policy_url.starts_with("https://") || sdk.policy_url.len() <= "https://".len() {
         return Err(invalid(field("policy_url"), "must be an https:// address"));
     }
-    Ok(Sdk {
-        id: sdk.id,
-        name: sdk.name,
-        vendor: sdk.vendor,
-        purpose: sdk.purpose,
-        scenario: sdk.scenario,
-        data_types: sdk.data_types,
-        collection: sdk.collection,
-        policy_url: sdk.policy_url,
-    })
+    Ok(())
 }
 
 fn validate_purpose(i: usize, p: PurposeFile, sdks: &[Sdk]) -> Result<Purpose, PolicyError> {

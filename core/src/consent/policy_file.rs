@@ -1,7 +1,10 @@
 //! The policy file as a product owner writes it (TOML), before validation.
+//! SDK entries are read straight into [`Sdk`]; purposes need typing first.
 //! Unknown keys are refused so a misspelt key cannot silently drop a term.
 
 use serde::{Deserialize, Serialize};
+
+use super::Sdk;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -13,22 +16,9 @@ pub struct PolicyFile {
     pub title: String,
     pub text: String,
     #[serde(default)]
-    pub sdk: Vec<SdkFile>,
+    pub sdk: Vec<Sdk>,
     #[serde(default)]
     pub purpose: Vec<PurposeFile>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SdkFile {
-    pub id: String,
-    pub name: String,
-    pub vendor: String,
-    pub purpose: String,
-    pub scenario: String,
-    pub data_types: Vec<String>,
-    pub collection: String,
-    pub policy_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
