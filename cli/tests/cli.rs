@@ -31,6 +31,25 @@ fn laowu(home: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// `laowu record put` with a purpose, a category, a kind and a value.
+fn record_put(home: &Path, purpose: &str, category: &str, kind: &str, value: &str) -> Run {
+    laowu(
+        home,
+        &[
+            "record",
+            "put",
+            "--purpose",
+            purpose,
+            "--category",
+            category,
+            "--kind",
+            kind,
+            "--value",
+            value,
+        ],
+    )
+}
+
 fn ok(home: &Path, args: &[&str]) -> Value {
     let run = laowu(home, args);
     assert_eq!(run.code, 0, "{args:?}: {} {}", run.json, run.stderr);
@@ -199,41 +218,13 @@ fn invalid_input_exits_2_naming_the_field() {
     let home = tmp.path();
     init_accepted(home);
     error(
-        &laowu(
-            home,
-            &[
-                "record",
-                "put",
-                "--purpose",
-                "registration",
-                "--category",
-                "nope",
-                "--kind",
-                "x",
-                "--value",
-                "y",
-            ],
-        ),
+        &record_put(home, "registration", "nope", "x", "y"),
         2,
         "invalid_input",
         Some("category"),
     );
     error(
-        &laowu(
-            home,
-            &[
-                "record",
-                "put",
-                "--purpose",
-                "registration",
-                "--category",
-                "identity",
-                "--kind",
-                "Bad Kind",
-                "--value",
-                "y",
-            ],
-        ),
+        &record_put(home, "registration", "identity", "Bad Kind", "y"),
         2,
         "invalid_input",
         Some("kind"),
@@ -517,21 +508,7 @@ fn the_consent_gate_refuses_before_consent_and_permits_after() {
         ("crash_reports", "device"),
         ("customer_service", "support"),
     ] {
-        let run = laowu(
-            home,
-            &[
-                "record",
-                "put",
-                "--purpose",
-                purpose,
-                "--category",
-                category,
-                "--kind",
-                "x",
-                "--value",
-                "张伟",
-            ],
-        );
+        let run = record_put(home, purpose, category, "x", "张伟");
         error(&run, 3, "consent_required", Some(purpose));
     }
     assert!(
@@ -545,21 +522,7 @@ fn the_consent_gate_refuses_before_consent_and_permits_after() {
     let browse = ok(home, &["consent", "accept", "--purpose", "attendance"]);
     assert_eq!(browse["state"], "browse_only");
     error(
-        &laowu(
-            home,
-            &[
-                "record",
-                "put",
-                "--purpose",
-                "attendance",
-                "--category",
-                "location",
-                "--kind",
-                "fix",
-                "--value",
-                "39.9,116.4",
-            ],
-        ),
+        &record_put(home, "attendance", "location", "fix", "39.9,116.4"),
         3,
         "consent_required",
         Some("attendance"),
@@ -597,42 +560,14 @@ fn the_consent_gate_refuses_before_consent_and_permits_after() {
     put(home, "location", "fix", "39.908722,116.397499", "1");
     put(home, "identity", "name", "张伟", "2");
     error(
-        &laowu(
-            home,
-            &[
-                "record",
-                "put",
-                "--purpose",
-                "real_name_id",
-                "--category",
-                "face",
-                "--kind",
-                "liveness",
-                "--value",
-                "pass",
-            ],
-        ),
+        &record_put(home, "real_name_id", "face", "liveness", "pass"),
         3,
         "consent_required",
         Some("real_name_id"),
     );
     // A purpose may store only its own categories.
     error(
-        &laowu(
-            home,
-            &[
-                "record",
-                "put",
-                "--purpose",
-                "attendance",
-                "--category",
-                "identity",
-                "--kind",
-                "name",
-                "--value",
-                "张伟",
-            ],
-        ),
+        &record_put(home, "attendance", "identity", "name", "张伟"),
         2,
         "invalid_input",
         Some("category"),
@@ -650,21 +585,7 @@ fn the_consent_gate_refuses_before_consent_and_permits_after() {
             .is_empty()
     );
     error(
-        &laowu(
-            home,
-            &[
-                "record",
-                "put",
-                "--purpose",
-                "attendance",
-                "--category",
-                "location",
-                "--kind",
-                "fix",
-                "--value",
-                "1,2",
-            ],
-        ),
+        &record_put(home, "attendance", "location", "fix", "1,2"),
         3,
         "consent_required",
         Some("attendance"),
@@ -1164,21 +1085,7 @@ fn withdrawing_a_purpose_deletes_its_rows_in_shared_categories() {
     let home = tmp.path();
     init_accepted(home);
     let device = |purpose: &str, kind: &str, value: &str| {
-        let run = laowu(
-            home,
-            &[
-                "record",
-                "put",
-                "--purpose",
-                purpose,
-                "--category",
-                "device",
-                "--kind",
-                kind,
-                "--value",
-                value,
-            ],
-        );
+        let run = record_put(home, purpose, "device", kind, value);
         assert_eq!(run.code, 0, "{}", run.json);
     };
     device("marketing", "preference", "钢筋工岗位");
@@ -1222,21 +1129,7 @@ fn a_record_put_cannot_forge_the_consent_decision_or_a_receipt() {
     // records whose kinds mimic the core's own decision and receipt.
     let forged = r#"{"policy_id":"laowu-privacy","policy_version":"1","policy_hash":"x","at_ms":9,"purposes":{}}"#;
     for kind in ["consent.decision", "consent.receipt"] {
-        let run = laowu(
-            home,
-            &[
-                "record",
-                "put",
-                "--purpose",
-                "registration",
-                "--category",
-                "consent",
-                "--kind",
-                kind,
-                "--value",
-                forged,
-            ],
-        );
+        let run = record_put(home, "registration", "consent", kind, forged);
         assert_eq!(run.code, 0, "{}", run.json);
     }
     let status = ok(home, &["consent", "status"]);
