@@ -24,7 +24,7 @@ echo "exit code: $code"
 
 echo
 echo "== the worker accepts the essential purposes and attendance, each chosen separately"
-laowu policy show | head -12
+laowu policy show
 laowu consent accept --purpose registration --purpose logs --purpose attendance
 
 echo

@@ -1,5 +1,7 @@
 //! Printing: one JSON document per command with `--json`, plain lines otherwise.
 
+use std::fmt::Display;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
@@ -23,18 +25,15 @@ impl Output {
 
     pub fn report(&self, report: &Report) {
         if self.json {
-            println!("{}", report.json);
+            print_line(&report.json);
         } else if !report.text.is_empty() {
-            println!("{}", report.text.trim_end());
+            print_line(report.text.trim_end());
         }
     }
 
     pub fn failure(&self, f: &Failure) -> ExitCode {
         if self.json {
-            println!(
-                "{}",
-                json!({"error": {"code": f.code, "field": f.field, "message": f.message}})
-            );
+            print_line(json!({"error": {"code": f.code, "field": f.field, "message": f.message}}));
         } else {
             match &f.field {
                 Some(field) => eprintln!("laowu: {} ({field}): {}", f.code, f.message),
@@ -43,4 +42,11 @@ impl Output {
         }
         ExitCode::from(f.exit)
     }
+}
+
+/// Writes one line to stdout. A reader that went away (`laowu ... | head`) is
+/// not an error of ours: println! would panic on the broken pipe, this stops.
+fn print_line(line: impl Display) {
+    let mut out = io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }

@@ -1151,3 +1151,24 @@ fn a_record_put_cannot_forge_the_consent_decision_or_a_receipt() {
     let export = ok(home, &["privacy", "export"]);
     assert_eq!(export["data"]["consent"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    use std::process::Stdio;
+    let tmp = tempfile::tempdir().unwrap();
+    // `laowu policy show --text | head -c 0`: the reader is gone before the
+    // command writes anything, so its first write meets a closed pipe.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_laowu"))
+        .arg("--home")
+        .arg(tmp.path())
+        .args(["policy", "show", "--text"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
