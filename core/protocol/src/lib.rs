@@ -23,6 +23,27 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+/// The server's signed statement of its time, pulled at each sync: phones
+/// carry it forward offline by their time since boot (trusted time).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeToken {
+    /// The server's time, ms since the epoch.
+    pub server_ms: i64,
+    /// The phone's random nonce from the request, hex, so a token cannot be
+    /// replayed to another request.
+    pub nonce: String,
+    /// Ed25519 over [`TimeToken::signed_bytes`], hex.
+    pub signature: String,
+}
+
+impl TimeToken {
+    /// The bytes the server signs.
+    pub fn signed_bytes(server_ms: i64, nonce: &str) -> Vec<u8> {
+        format!("laowu-time-v1\n{server_ms}\n{nonce}").into_bytes()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,8 +22,9 @@
 
 use super::coords::LatLon;
 
-/// The datum a position is expressed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The datum a position is expressed in (`wgs84` or `gcj02` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Datum {
     /// World Geodetic System 1984: GPS, and maps outside mainland China.
     Wgs84,
@@ -32,6 +33,25 @@ pub enum Datum {
 }
 
 impl Datum {
+    /// Parses `wgs84` or `gcj02`; the error names `field`.
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, super::AttendanceError> {
+        match s {
+            "wgs84" => Ok(Datum::Wgs84),
+            "gcj02" => Ok(Datum::Gcj02),
+            _ => Err(super::AttendanceError::invalid(
+                field,
+                "must be wgs84 or gcj02",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Datum::Wgs84 => "wgs84",
+            Datum::Gcj02 => "gcj02",
+        }
+    }
+
     /// Expresses `position`, given in `self`, in the datum `to`.
     pub fn convert(self, position: LatLon, to: Datum) -> LatLon {
         match (self, to) {

@@ -18,39 +18,75 @@
 //! For the same reason, the `Debug` output of [`LatLon`] and [`Fix`] is
 //! redacted.
 
+mod clock;
 mod coords;
 mod datum;
+mod evaluate;
 mod fence;
+mod makeup;
+mod reading;
+mod record;
+pub mod shift;
+mod site;
+mod wifi;
 
+use std::borrow::Cow;
+
+pub use clock::{CLOCK_SKEW_LIMIT_MS, TimeAnchor, TimeSource, TrustedTime, anchor_from_token};
 pub use coords::{Fix, LatLon};
 pub use datum::{Datum, gcj02_to_wgs84, in_china_box, wgs84_to_gcj02};
+pub use evaluate::{
+    Anomaly, DeviceNow, Evaluation, Inputs, PriorCheckIn, PriorFix, Punch, Reason, Timing, Verdict,
+    evaluate,
+};
 pub use fence::{
     Fence, FenceEvaluation, FenceState, FenceVerdict, MAX_POLYGON_VERTICES, MAX_RADIUS_M,
     MIN_RADIUS_M, Side, evaluate_fences,
 };
+pub use makeup::{MakeupRefusal, check_makeup};
+pub use reading::{MAX_ACCURACY_M, Provider, RawReading, Reading};
+pub use record::{
+    ChainHead, ChainReport, CheckInBody, Event, EventBody, FixDetail, GENESIS_HASH, MakeupBody,
+    distance_band, fence_state_str, verify_chain,
+};
+pub use site::{CheckRule, FenceSpec, MakeupRules, Point, Site, SiteSpec};
+pub use wifi::{AccessPoint, Bssid, MAX_SCAN_ENTRIES, Observation, WifiMatch, match_scan};
 
 /// Errors of the attendance room.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AttendanceError {
     /// An input broke a rule. `field` names the input (`lat`, `lon`,
-    /// `accuracy_m`, `radius_m`, `polygon`, `fences`); `reason` says which
-    /// rule, and never repeats the value.
+    /// `accuracy_m`, `fences[0].radius_m`, `wifi.bssid`, ...); `reason` says
+    /// which rule, and never repeats the value.
     #[error("invalid {field}: {reason}")]
-    InvalidInput { field: &'static str, reason: String },
+    InvalidInput {
+        field: Cow<'static, str>,
+        reason: String,
+    },
 }
 
 impl AttendanceError {
-    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn invalid(field: impl Into<Cow<'static, str>>, reason: impl Into<String>) -> Self {
         AttendanceError::InvalidInput {
-            field,
+            field: field.into(),
             reason: reason.into(),
         }
     }
 
     /// The name of the offending field.
-    pub fn field(&self) -> &'static str {
+    pub fn field(&self) -> &str {
         match self {
             AttendanceError::InvalidInput { field, .. } => field,
         }
     }
+
+    /// The rule that was broken.
+    pub fn reason(&self) -> &str {
+        match self {
+            AttendanceError::InvalidInput { reason, .. } => reason,
+        }
+    }
 }
+
+#[cfg(test)]
+mod evaluate_tests;

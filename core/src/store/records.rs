@@ -96,6 +96,19 @@ fn check_value(value: &[u8]) -> Result<()> {
     Ok(())
 }
 
+fn check_covered(permit: &Permit<'_>, category: DataCategory) -> Result<()> {
+    if permit.covers(category) {
+        return Ok(());
+    }
+    Err(StoreError::InvalidInput {
+        field: "category",
+        reason: format!(
+            "the purpose {} does not cover {category} data",
+            permit.purpose()
+        ),
+    })
+}
+
 fn check_kind(kind: &str) -> Result<()> {
     let ok = !kind.is_empty()
         && kind.len() <= MAX_KIND_LEN
@@ -127,21 +140,75 @@ impl Store {
         at_ms: i64,
         lookup: bool,
     ) -> Result<RecordId> {
-        if !permit.covers(category) {
-            return Err(StoreError::InvalidInput {
-                field: "category",
-                reason: format!(
-                    "the purpose {} does not cover {category} data",
-                    permit.purpose()
-                ),
-            });
-        }
+        check_covered(permit, category)?;
         check_kind(kind)?;
         check_value(value)?;
         let purpose = Some(permit.purpose().as_str());
         self.write(|tx, keys, store| {
             store.insert_in(tx, keys, purpose, category, kind, value, at_ms, lookup)
         })
+    }
+
+    /// Seals and stores several records collected under one permit and a
+    /// secret of the core's (a chain head) in one transaction: all or none, so
+    /// a crash never leaves a record without its head or the reverse.
+    pub fn put_records_with_secret(
+        &self,
+        permit: &Permit<'_>,
+        records: &[(DataCategory, &str, &[u8])],
+        at_ms: i64,
+        secret: (DataCategory, &str, &[u8]),
+    ) -> Result<Vec<RecordId>> {
+        for (category, kind, value) in records {
+            check_covered(permit, *category)?;
+            check_kind(kind)?;
+            check_value(value)?;
+        }
+        let purpose = Some(permit.purpose().as_str());
+        self.write(|tx, keys, store| {
+            let ids = records
+                .iter()
+                .map(|(category, kind, value)| {
+                    store.insert_in(tx, keys, purpose, *category, kind, value, at_ms, false)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let (category, name, value) = secret;
+            store.insert_secret_in(tx, keys, category, name, value)?;
+            Ok(ids)
+        })
+    }
+
+    /// Records of `kind` in `category`, oldest first.
+    pub fn records_of_kind(&self, category: DataCategory, kind: &str) -> Result<Vec<Record>> {
+        check_kind(kind)?;
+        self.read(|conn, keys| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, category, kind, value, at, purpose FROM record
+                 WHERE category = ?1 AND kind = ?2 ORDER BY seq",
+            )?;
+            let raws = stmt
+                .query_map(params![category.as_str(), kind], RawRecord::from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            open_all(raws, keys)
+        })
+    }
+
+    /// Deletes the records with these ids (retention: raw coordinates past
+    /// their period); returns how many existed.
+    pub fn delete_records(&self, ids: &[RecordId]) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let removed = self.write(|tx, _, _| {
+            let mut stmt = tx.prepare_cached("DELETE FROM record WHERE id = ?1")?;
+            let mut n = 0;
+            for id in ids {
+                n += stmt.execute([id.as_str()])? as u64;
+            }
+            Ok(n)
+        })?;
+        self.checkpoint()?;
+        Ok(removed)
     }
 
     /// Deletes every record collected for `purpose` (a withdrawal), whatever

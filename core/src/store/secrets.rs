@@ -26,16 +26,26 @@ impl Store {
         name: &str,
         value: &[u8],
     ) -> Result<()> {
+        self.write(|tx, keys, store| store.insert_secret_in(tx, keys, category, name, value))
+    }
+
+    /// Seals and stores (or replaces) a secret inside a caller's transaction.
+    pub(super) fn insert_secret_in(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        keys: &mut super::PendingKeys<'_>,
+        category: DataCategory,
+        name: &str,
+        value: &[u8],
+    ) -> Result<()> {
         let row = row_name(category, name);
-        self.write(|tx, keys, store| {
-            let key = store.key_for(tx, keys, category)?;
-            let sealed = key.seal(&store.rng, slot(&row), value);
-            tx.execute(
-                "INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)",
-                params![row, sealed],
-            )?;
-            Ok(())
-        })
+        let key = self.key_for(tx, keys, category)?;
+        let sealed = key.seal(&self.rng, slot(&row), value);
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)",
+            params![row, sealed],
+        )?;
+        Ok(())
     }
 
     /// The secret, if it exists (and its category has not been shredded).
