@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, for now: a simulated phone refuses to collect before consent,
 # stores a worker's personal data sealed once they agree, proves none of it is
-# on disk in clear, refuses a wrong key, honours a withdrawal, and shreds a
+# on disk in clear, refuses a wrong key, checks in at a site (field check-in,
+# mock location, review, the signed chain), honours a withdrawal, and shreds a
 # category. Uses a fresh phone home under ./laowu-phone-demo.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,10 +54,43 @@ mv "$HOME_DIR/vault.key.right" "$HOME_DIR/vault.key"
 laowu record get "$name_id"
 
 echo
+echo "== a site office sets up a site (GCJ-02, as drawn on an Amap map) with its WiFi"
+laowu site add --name '贵阳一号工地' --lat 26.6433 --lon 106.6338 --radius 300 --datum gcj02 \
+    --wifi 'aa:bb:cc:00:00:01,工地办公室'
+
+echo
+echo "== the worker checks in with a GPS fix (WGS-84): inside, normal, signed and chained"
+laowu checkin --lat 26.6470 --lon 106.6302 --accuracy 15 --wifi 'AA:BB:CC:00:00:01,工地办公室,-58'
+
+echo
+echo "== away from the site: the preview says why it would be rejected; with a reason it is a field check-in"
+laowu checkin --lat 26.6700 --lon 106.6302 --accuracy 20 --dry-run
+field=$(laowu --json checkin --lat 26.6700 --lon 106.6302 --accuracy 20 --reason '去材料市场采购钢筋' \
+    | sed -E 's/.*"record_id":"([0-9a-f]{32})".*/\1/')
+
+echo
+echo "== a mock location is rejected and named"
+laowu checkin --lat 26.6470 --lon 106.6302 --accuracy 5 --mock --dry-run
+
+echo
+echo "== the supervisor approves the field check-in (as sync would deliver it); history and the chain"
+laowu review --id "$field" --approve --note '已核实'
+laowu history
+laowu attendance verify
+for marker in '26.647' '106.630' 'aa:bb:cc:00:00:01'; do
+    hits=$(cat "$HOME_DIR"/laowu.db* | grep -c -a -F "$marker" || true)
+    [[ "$hits" == 0 ]] || { echo "plaintext '$marker' found on disk" >&2; exit 1; }
+done
+echo "no coordinate or BSSID on disk in clear"
+
+echo
 echo "== the worker withdraws attendance: collection stops and location data is shredded"
 laowu consent withdraw --purpose attendance
 laowu record list --category location
 set +e; laowu record put --purpose attendance --category location --kind fix --value '39.9,116.4'; code=$?; set -e
+[[ "$code" == 3 ]] || exit 1
+set +e; laowu checkin --lat 26.6470 --lon 106.6302 --accuracy 15; code=$?; set -e
+echo "check-in after withdrawal: exit code $code"
 [[ "$code" == 3 ]] || exit 1
 
 echo

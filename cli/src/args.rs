@@ -61,6 +61,33 @@ pub enum Command {
         #[arg(long)]
         format: String,
     },
+    /// Work sites: fences, WiFi access points and rules (local until sync supplies them).
+    #[command(subcommand)]
+    Site(SiteCommand),
+    /// Check in at a site with a simulated fix and WiFi scan. Refused (exit 3)
+    /// without the attendance grant; prints the verdict and why.
+    Checkin(Box<CheckinArgs>),
+    /// Every check-in and make-up request, oldest first, and the days they make.
+    History,
+    /// Make-up requests (补卡) for a missed clock-in or clock-out.
+    #[command(subcommand)]
+    Makeup(MakeupCommand),
+    /// Apply a supervisor's decision on a field check-in or make-up request,
+    /// as sync delivers it.
+    Review {
+        /// The record's id (from `checkin` or `history`).
+        #[arg(long)]
+        id: String,
+        #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
+        approve: bool,
+        #[arg(long)]
+        reject: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The attendance records' chain, trusted time and retention.
+    #[command(subcommand)]
+    Attendance(AttendanceCommand),
     /// Destroy a category: its key and every row of it.
     Shred {
         /// identity, location, face, financial, consent, ledger, device or support.
@@ -188,4 +215,131 @@ pub enum LedgerCommand {
     Verify,
     /// The whole ledger as one JSON document.
     Export,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SiteCommand {
+    /// Add a site: a circle fence from flags, or a whole site (polygons, shifts,
+    /// rules) from a JSON file in the format sync delivers.
+    Add(Box<SiteAddArgs>),
+    /// Every site on the phone.
+    List,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SiteAddArgs {
+    /// A site JSON file; the other flags are then not needed.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["name", "lat", "lon", "radius"])]
+    pub file: Option<PathBuf>,
+    #[arg(long, required_unless_present = "file")]
+    pub name: Option<String>,
+    /// The site's id (default: generated).
+    #[arg(long)]
+    pub id: Option<String>,
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "file")]
+    pub lat: Option<f64>,
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "file")]
+    pub lon: Option<f64>,
+    /// The circle's radius in metres, 100 to 3000.
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "file")]
+    pub radius: Option<f64>,
+    /// The datum of --lat/--lon: wgs84 (GPS) or gcj02 (Amap and Chinese maps).
+    #[arg(long, default_value = "wgs84")]
+    pub datum: String,
+    /// A known access point, `BSSID,SSID` (repeatable).
+    #[arg(long)]
+    pub wifi: Vec<String>,
+    /// location, wifi, either or both (default either).
+    #[arg(long)]
+    pub rule: Option<String>,
+    /// A fixed daily shift, `HH:MM-HH:MM` (default 09:00-18:00).
+    #[arg(long)]
+    pub shift: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckinArgs {
+    #[arg(long, allow_negative_numbers = true)]
+    pub lat: f64,
+    #[arg(long, allow_negative_numbers = true)]
+    pub lon: f64,
+    /// The fix's accuracy radius in metres.
+    #[arg(long, allow_negative_numbers = true)]
+    pub accuracy: f64,
+    /// wgs84 (GPS) or gcj02 (Amap).
+    #[arg(long, default_value = "wgs84")]
+    pub datum: String,
+    /// gps, network or fused.
+    #[arg(long, default_value = "gps")]
+    pub provider: String,
+    /// A scanned access point, `BSSID,SSID,RSSI` (repeatable).
+    #[arg(long)]
+    pub wifi: Vec<String>,
+    /// The OS flags the position as mock.
+    #[arg(long)]
+    pub mock: bool,
+    /// How old the fix is, in seconds.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub age_s: i64,
+    /// Speed over ground reported with the fix, m/s.
+    #[arg(long, allow_negative_numbers = true)]
+    pub speed: Option<f64>,
+    /// Why the worker checks in away from the site (a field check-in).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The site's name or id (default: the site the fix fits best).
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Show what the check-in would be without recording it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The phone's wall clock, ms since the epoch (default: now); the
+    /// simulated monotonic clock keeps real time, so this is a user setting
+    /// their clock.
+    #[arg(long, allow_negative_numbers = true)]
+    pub at_ms: Option<i64>,
+    /// The phone's time since boot, ms (default: the real clock).
+    #[arg(long, allow_negative_numbers = true)]
+    pub elapsed_ms: Option<i64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MakeupCommand {
+    /// File a make-up request for a day (within the site's monthly quota and deadline).
+    Request {
+        /// The day, YYYY-MM-DD (the site's local date).
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        reason: String,
+        /// The site's name or id (needed when there are several).
+        #[arg(long)]
+        site: Option<String>,
+        /// in or out (default: the one missing that day).
+        #[arg(long)]
+        punch: Option<String>,
+        /// The phone's wall clock, ms since the epoch (default: now).
+        #[arg(long, allow_negative_numbers = true)]
+        at_ms: Option<i64>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AttendanceCommand {
+    /// Check every record's signature and link: exit 4 (attendance_tampered) on a break.
+    Verify,
+    /// Delete raw coordinates older than the location retention period.
+    Purge {
+        /// Treat this as now, ms since the epoch (default: now).
+        #[arg(long, allow_negative_numbers = true)]
+        now_ms: Option<i64>,
+    },
+    /// Anchor trusted time at the server's time (as a verified time token sets it).
+    Anchor {
+        #[arg(long)]
+        server_ms: i64,
+        /// The phone's time since boot, ms (default: the real clock).
+        #[arg(long)]
+        elapsed_ms: Option<i64>,
+    },
 }

@@ -31,6 +31,17 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
         Command::Disclosures { format } => crate::disclosures::run(format, policy),
         Command::Sdk(cmd) => crate::ledger::sdk(&open(home)?, cmd),
         Command::Ledger(cmd) => crate::ledger::run(&open(home)?, cmd),
+        Command::Site(cmd) => crate::attendance::site(&open(home)?, cmd),
+        Command::Checkin(args) => crate::attendance::checkin(&open(home)?, args),
+        Command::History => crate::attendance::history(&open(home)?),
+        Command::Makeup(cmd) => crate::attendance::makeup(&open(home)?, cmd),
+        Command::Review {
+            id,
+            approve,
+            reject: _,
+            note,
+        } => crate::attendance::review(&open(home)?, id, *approve, note.as_deref()),
+        Command::Attendance(cmd) => crate::attendance::attendance(&open(home)?, cmd),
         Command::Privacy(PrivacyCommand::Export) => {
             let doc = open(home)?.export(now_ms())?;
             Ok(Report {

@@ -116,6 +116,13 @@ impl From<AppError> for Failure {
                 field: None,
                 message: e.to_string(),
             },
+            AppError::Attendance(e) => Failure::invalid(e.field(), e.reason()),
+            AppError::NotFound { field, .. } => Failure {
+                exit: EXIT_INVALID,
+                code: "not_found",
+                field: Some(field.to_string()),
+                message: e.to_string(),
+            },
         }
     }
 }

@@ -4,6 +4,7 @@
 //! consent gate, 4 key or store problem, 5 network or server problem.
 
 mod args;
+mod attendance;
 mod commands;
 mod consent;
 mod disclosures;

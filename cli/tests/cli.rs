@@ -5,31 +5,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::Value;
-
-struct Run {
-    code: i32,
-    json: Value,
-    stderr: String,
-}
-
-fn laowu(home: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_laowu"))
-        .arg("--home")
-        .arg(home)
-        .arg("--json")
-        .args(args)
-        .output()
-        .expect("run laowu");
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let json = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {stdout:?}"));
-    Run {
-        code: out.status.code().expect("exit code"),
-        json,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+mod common;
+use common::{Run, error, laowu, ok};
 
 /// `laowu record put` with a purpose, a category, a kind and a value.
 fn record_put(home: &Path, purpose: &str, category: &str, kind: &str, value: &str) -> Run {
@@ -48,24 +25,6 @@ fn record_put(home: &Path, purpose: &str, category: &str, kind: &str, value: &st
             value,
         ],
     )
-}
-
-fn ok(home: &Path, args: &[&str]) -> Value {
-    let run = laowu(home, args);
-    assert_eq!(run.code, 0, "{args:?}: {} {}", run.json, run.stderr);
-    run.json
-}
-
-fn error(run: &Run, exit: i32, code: &str, field: Option<&str>) {
-    assert_eq!(run.code, exit, "{}", run.json);
-    let e = &run.json["error"];
-    assert_eq!(e["code"], code, "{}", run.json);
-    assert_eq!(e["field"].as_str(), field, "{}", run.json);
-    assert!(
-        e["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{}",
-        run.json
-    );
 }
 
 /// The bundled policy's purpose that covers a category, for test writes.
@@ -1038,6 +997,18 @@ fn collecting_operations() -> Vec<(&'static str, Vec<&'static str>)> {
             ],
         ),
         (
+            "attendance",
+            vec![
+                "checkin",
+                "--lat",
+                "26.6470",
+                "--lon",
+                "106.6302",
+                "--accuracy",
+                "15",
+            ],
+        ),
+        (
             "crash_reports",
             vec![
                 "ledger",
@@ -1058,16 +1029,36 @@ fn every_collecting_operation_refuses_before_consent_and_works_after() {
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path();
     ok(home, &["init"]);
+    // A site is the employer's data, not the worker's: no consent needed.
+    ok(
+        home,
+        &[
+            "site",
+            "add",
+            "--name",
+            "一号工地",
+            "--lat",
+            "26.6470",
+            "--lon",
+            "106.6302",
+            "--radius",
+            "300",
+        ],
+    );
     for (purpose, args) in collecting_operations() {
         error(&laowu(home, &args), 3, "consent_required", Some(purpose));
     }
+    // Nothing collected: only the site (kept in the device category) is held.
+    let holdings = ok(home, &["privacy", "export"])["holdings"].clone();
     assert!(
-        ok(home, &["privacy", "export"])["holdings"]
+        holdings
             .as_object()
             .unwrap()
             .keys()
-            .all(|c| c == "consent")
+            .all(|c| c == "consent" || c == "device"),
+        "{holdings}"
     );
+    assert_eq!(holdings["device"], 1, "{holdings}");
     ok(home, &["consent", "accept", "--all"]);
     for (purpose, args) in collecting_operations() {
         let run = laowu(home, &args);
@@ -1075,7 +1066,8 @@ fn every_collecting_operation_refuses_before_consent_and_works_after() {
     }
     let holdings = ok(home, &["privacy", "export"])["holdings"].clone();
     assert_eq!(holdings["identity"], 2);
-    assert_eq!(holdings["location"], 1);
+    // The record put, and the check-in's event and its sealed raw fix.
+    assert_eq!(holdings["location"], 3);
     assert_eq!(holdings["support"], 1);
 }
 

@@ -106,6 +106,14 @@ impl From<AppError> for LaowuError {
             AppError::CorruptDecision => LaowuError::StoreCorrupt {
                 reason: e.to_string(),
             },
+            AppError::Attendance(e) => LaowuError::InvalidInput {
+                field: e.field().into(),
+                reason: e.reason().into(),
+            },
+            AppError::NotFound { what, field } => LaowuError::InvalidInput {
+                field: field.into(),
+                reason: format!("no {what} with this {field}"),
+            },
         }
     }
 }

@@ -4,6 +4,7 @@
 
 uniffi::setup_scaffolding!("laowu");
 
+mod attendance;
 mod category;
 mod consent;
 mod error;
@@ -11,6 +12,10 @@ mod ledger;
 mod store;
 mod vault;
 
+pub use attendance::{
+    AttendanceCheck, AttendanceDay, AttendanceRow, CheckInReason, CheckInResult, FixProvider,
+    LocationFix, LocationProvider, MapDatum, SiteSummary, WifiAccessPoint, WifiScanner,
+};
 pub use category::DataCategory;
 pub use consent::{
     ConsentReceipt, ConsentState, ConsentView, PurposeGrant, ShreddedCategory, WithdrawalResult,

@@ -45,7 +45,7 @@ pub struct StoreStatus {
 /// The phone's sealed store behind the consent gate.
 #[derive(uniffi::Object)]
 pub struct LaowuStore {
-    phone: Phone,
+    pub(crate) phone: Phone,
 }
 
 #[uniffi::export]

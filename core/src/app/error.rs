@@ -1,5 +1,6 @@
 //! The facade's error: one of the rooms' errors.
 
+use crate::attendance::AttendanceError;
 use crate::consent::ConsentError;
 use crate::ledger::{InvalidInput, LedgerError};
 use crate::store::StoreError;
@@ -12,6 +13,15 @@ pub enum AppError {
     Consent(#[from] ConsentError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// A check-in, site or make-up input was refused; the error names the field.
+    #[error(transparent)]
+    Attendance(#[from] AttendanceError),
+    /// No such thing (a site, a record) exists.
+    #[error("no {what} with this {field}")]
+    NotFound {
+        what: &'static str,
+        field: &'static str,
+    },
     /// An argument was refused; `field` names it.
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: &'static str, reason: String },

@@ -2,16 +2,24 @@
 //! Shells (the FFI objects and the CLI) call this and decide nothing.
 
 mod access;
+mod attendance;
+mod attendance_history;
+mod attendance_view;
 mod device_key;
 mod error;
 mod export;
+mod sensors;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 pub use access::StartDecision;
+pub use attendance::{CheckIn, CheckInRequest};
+pub use attendance_history::{DaySummary, HistoryItem, Review};
+pub use attendance_view::{CheckInView, DayRow, HistoryRow, SiteRow};
 pub use error::AppError;
+pub use sensors::{LocationSensor, RawObservation, WifiSensor};
 
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -169,14 +177,8 @@ impl Phone {
         at_ms: i64,
     ) -> Result<(), AppError> {
         let key = DeviceKey::load_or_create(&self.store)?;
-        let mut id = [0u8; 16];
-        SystemRandom::new().fill(&mut id).map_err(|_| {
-            AppError::Store(crate::store::StoreError::Io {
-                reason: "the random source failed".into(),
-            })
-        })?;
         let body = ReceiptBody::new(
-            hex::encode(id),
+            random_id()?,
             event,
             self.channel,
             key.public_hex(),
@@ -198,6 +200,22 @@ impl Phone {
         )?;
         Ok(())
     }
+}
+
+/// A random 128-bit id, hex: receipts, events (their sync idempotency keys).
+pub(crate) fn random_id() -> Result<String, AppError> {
+    let mut id = [0u8; 16];
+    SystemRandom::new().fill(&mut id).map_err(|_| {
+        AppError::Store(crate::store::StoreError::Io {
+            reason: "the random source failed".into(),
+        })
+    })?;
+    Ok(hex::encode(id))
+}
+
+/// An id for a site made on the phone (sites from sync bring their own).
+pub fn new_site_id() -> Result<String, AppError> {
+    Ok(format!("site-{}", &random_id()?[..12]))
 }
 
 fn load_decision(store: &Store) -> Result<Option<Decision>, AppError> {
