@@ -11,7 +11,9 @@
 
 pub mod app;
 pub mod attendance;
+pub mod calendar;
 pub mod consent;
 pub mod disclosure;
+pub mod identity;
 pub mod ledger;
 pub mod store;
