@@ -22,6 +22,10 @@ pub struct Cli {
     /// Print one JSON document per command (errors too).
     #[arg(long, global = true)]
     pub json: bool,
+    /// Log everything the core does to stderr (the most verbose level); the
+    /// `LAOWU_LOG` variable (env_logger syntax) chooses other levels.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     /// The privacy policy in force (a TOML policy file), as a newer app
     /// version would ship it; default: the policy bundled with this build.
     #[arg(long, global = true, value_name = "PATH")]
@@ -88,6 +92,18 @@ pub enum Command {
     /// The attendance records' chain, trusted time and retention.
     #[command(subcommand)]
     Attendance(AttendanceCommand),
+    /// Registration and real-name data (shown masked).
+    #[command(subcommand)]
+    Identity(IdentityCommand),
+    /// The account: delete it on this phone.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// The Chinese working-day calendar that deadlines are counted on.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Fingerprint quick login, with a simulated biometric prompt.
+    #[command(subcommand)]
+    QuickLogin(QuickLoginCommand),
     /// Destroy a category: its key and every row of it.
     Shred {
         /// identity, location, face, financial, consent, ledger, device or support.
@@ -342,4 +358,108 @@ pub enum AttendanceCommand {
         #[arg(long)]
         elapsed_ms: Option<i64>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IdentityCommand {
+    /// The name and mobile number given at registration.
+    Register {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        mobile: String,
+    },
+    /// Real-name data: the ID-card path (with the face SDK's verdict) or the
+    /// bank-card path, each under its own sensitive grant.
+    Set(Box<IdentitySetArgs>),
+    /// A company account's name and unified social credit code.
+    Company {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        credit_code: String,
+    },
+    /// Everything held, masked.
+    Show,
+    /// Correct one field, where the rules allow it (the reason is shown where not).
+    Correct {
+        /// name, mobile, id_number, bank_card, bank, occupation, address,
+        /// company_name or credit_code.
+        #[arg(long)]
+        field: String,
+        #[arg(long)]
+        value: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("path").required(true).args(["id_number", "bank_card"])))]
+pub struct IdentitySetArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub id_number: Option<String>,
+    /// A photo of the ID card's front (only its digest is kept).
+    #[arg(long, value_name = "PATH", requires = "id_number")]
+    pub id_front: Option<PathBuf>,
+    #[arg(long, value_name = "PATH", requires = "id_number")]
+    pub id_back: Option<PathBuf>,
+    #[arg(long, requires_all = ["bank", "occupation", "address"])]
+    pub bank_card: Option<String>,
+    #[arg(long, requires = "bank_card")]
+    pub bank: Option<String>,
+    #[arg(long, requires = "bank_card")]
+    pub occupation: Option<String>,
+    #[arg(long, requires = "bank_card")]
+    pub address: Option<String>,
+    /// The face SDK's liveness verdict: pass or fail.
+    #[arg(long, requires_all = ["id_number", "face_score"])]
+    pub face_verdict: Option<String>,
+    /// The face SDK's liveness score, 0 to 1.
+    #[arg(long, requires = "face_verdict")]
+    pub face_score: Option<f64>,
+    #[arg(long, default_value = "8.4.1", requires = "face_verdict")]
+    pub face_sdk_version: String,
+    /// The image the face SDK judged (only its digest is kept).
+    #[arg(long, value_name = "PATH", requires = "face_verdict")]
+    pub face_image: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountCommand {
+    /// Delete the account on this phone: every key shredded, the store and the
+    /// vault key removed; prints the server's deadline (15 working days).
+    Delete,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalendarCommand {
+    /// The calendar in force and the deletion deadline for a request made on --from.
+    Show {
+        /// YYYY-MM-DD (default: today in China).
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Install a newer calendar file (TOML, as core/calendars/cn.toml).
+    Update {
+        #[arg(long, value_name = "PATH")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QuickLoginCommand {
+    /// Turn fingerprint login on (needs the fingerprint_login grant).
+    Enable {
+        /// What the simulated prompt answers: pass, fail or unavailable.
+        #[arg(long, default_value = "pass")]
+        simulate: String,
+    },
+    /// Log in by fingerprint.
+    Login {
+        #[arg(long, default_value = "pass")]
+        simulate: String,
+    },
+    /// Turn fingerprint login off.
+    Disable,
 }

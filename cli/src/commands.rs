@@ -11,7 +11,7 @@ use laowu_core::store::{
 };
 use serde_json::{Map, Value, json};
 
-use crate::args::{Cli, Command, PolicyCommand, PrivacyCommand, RecordCommand};
+use crate::args::{AccountCommand, Cli, Command, PolicyCommand, PrivacyCommand, RecordCommand};
 use crate::failure::Failure;
 use crate::output::Report;
 
@@ -42,6 +42,12 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
             note,
         } => crate::attendance::review(&open(home)?, id, *approve, note.as_deref()),
         Command::Attendance(cmd) => crate::attendance::attendance(&open(home)?, cmd),
+        Command::Identity(cmd) => crate::identity::identity(&open(home)?, cmd),
+        Command::Account(AccountCommand::Delete) => {
+            crate::identity::delete_account(&open(home)?, home)
+        }
+        Command::Calendar(cmd) => crate::identity::calendar(&open(home)?, cmd),
+        Command::QuickLogin(cmd) => crate::identity::quick_login(&open(home)?, cmd),
         Command::Privacy(PrivacyCommand::Export) => {
             let doc = open(home)?.export(now_ms())?;
             Ok(Report {

@@ -117,6 +117,7 @@ impl From<AppError> for Failure {
                 message: e.to_string(),
             },
             AppError::Attendance(e) => Failure::invalid(e.field(), e.reason()),
+            AppError::Identity(e) => Failure::invalid(e.field(), e.reason()),
             AppError::NotFound { field, .. } => Failure {
                 exit: EXIT_INVALID,
                 code: "not_found",

@@ -9,6 +9,7 @@ mod commands;
 mod consent;
 mod disclosures;
 mod failure;
+mod identity;
 mod ledger;
 mod output;
 mod policy;
@@ -25,6 +26,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return failure::usage(e),
     };
+    let level = if cli.verbose { "trace" } else { "warn" };
+    env_logger::Builder::from_env(env_logger::Env::new().filter_or("LAOWU_LOG", level))
+        .target(env_logger::Target::Stderr)
+        .init();
     let out = Output::new(cli.json);
     match commands::run(&cli) {
         Ok(report) => {

@@ -110,6 +110,10 @@ impl From<AppError> for LaowuError {
                 field: e.field().into(),
                 reason: e.reason().into(),
             },
+            AppError::Identity(e) => LaowuError::InvalidInput {
+                field: e.field().into(),
+                reason: e.reason().into(),
+            },
             AppError::NotFound { what, field } => LaowuError::InvalidInput {
                 field: field.into(),
                 reason: format!("no {what} with this {field}"),

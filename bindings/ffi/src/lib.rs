@@ -8,6 +8,7 @@ mod attendance;
 mod category;
 mod consent;
 mod error;
+mod identity;
 mod ledger;
 mod store;
 mod vault;
@@ -21,6 +22,10 @@ pub use consent::{
     ConsentReceipt, ConsentState, ConsentView, PurposeGrant, ShreddedCategory, WithdrawalResult,
 };
 pub use error::LaowuError;
+pub use identity::{
+    AccountDeletion, BankPathInfo, BiometricOutcome, BiometricPrompt, CompanyInfo, FaceCheck,
+    IdPathInfo, IdentityInfo, RegistrationInfo,
+};
 pub use ledger::{LedgerCheck, LedgerRow, SdkStart};
 pub use store::{CategoryStatus, LaowuStore, SealedRecord, StoreStatus};
 pub use vault::{KeyVault, VaultError};

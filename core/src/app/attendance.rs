@@ -196,6 +196,13 @@ impl Phone {
             Some(site) => (site, evaluate(site, inputs)),
             None => best_site(&sites, inputs),
         };
+        log::debug!(
+            "check-in at site {}: {} ({:?}), anomalies {:?}",
+            site.id(),
+            evaluation.verdict.as_str(),
+            evaluation.inside,
+            evaluation.anomalies
+        );
         let site_name = site.name().to_string();
         if request.preview {
             return Ok(CheckIn {

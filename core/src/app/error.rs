@@ -2,6 +2,7 @@
 
 use crate::attendance::AttendanceError;
 use crate::consent::ConsentError;
+use crate::identity::IdentityError;
 use crate::ledger::{InvalidInput, LedgerError};
 use crate::store::StoreError;
 
@@ -16,6 +17,9 @@ pub enum AppError {
     /// A check-in, site or make-up input was refused; the error names the field.
     #[error(transparent)]
     Attendance(#[from] AttendanceError),
+    /// A real-name or account input was refused; the error names the field.
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
     /// No such thing (a site, a record) exists.
     #[error("no {what} with this {field}")]
     NotFound {

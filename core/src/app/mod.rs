@@ -2,12 +2,15 @@
 //! Shells (the FFI objects and the CLI) call this and decide nothing.
 
 mod access;
+mod account;
 mod attendance;
 mod attendance_history;
 mod attendance_view;
 mod device_key;
 mod error;
 mod export;
+mod identity;
+mod quick_login;
 mod sensors;
 
 use std::collections::BTreeSet;
@@ -15,10 +18,13 @@ use std::path::Path;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 pub use access::StartDecision;
+pub use account::{DELETION_REQUEST_FILE, DeletionRequest, deletion_deadline};
 pub use attendance::{CheckIn, CheckInRequest};
 pub use attendance_history::{DaySummary, HistoryItem, Review};
 pub use attendance_view::{CheckInView, DayRow, HistoryRow, SiteRow};
 pub use error::AppError;
+pub use identity::{BankPathInput, FaceInput, IdPathInput, local_date as china_date};
+pub use quick_login::{BiometricResult, BiometricUnlock};
 pub use sensors::{LocationSensor, RawObservation, WifiSensor};
 
 use ring::rand::{SecureRandom, SystemRandom};

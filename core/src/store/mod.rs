@@ -63,6 +63,8 @@ pub struct StoreStatus {
 struct Inner {
     conn: Connection,
     keys: Keyring,
+    /// Set by [`Store::destroy`]: the files are gone and every call fails.
+    destroyed: bool,
 }
 
 /// An open sealed store. Cheap to share (`Send + Sync`); calls are serialised.
@@ -137,7 +139,11 @@ impl Store {
 
         let store = Self {
             dir: dir.to_path_buf(),
-            inner: Mutex::new(Inner { conn, keys }),
+            inner: Mutex::new(Inner {
+                conn,
+                keys,
+                destroyed: false,
+            }),
             vault,
             rng: SystemRandom::new(),
         };
@@ -159,7 +165,7 @@ impl Store {
 
     /// Path, schema version and which categories have a key.
     pub fn status(&self) -> Result<StoreStatus> {
-        let inner = self.lock();
+        let inner = self.live()?;
         Ok(StoreStatus {
             path: self.dir.join(DB_FILE),
             schema_version: schema::user_version(&inner.conn)?,
@@ -203,9 +209,36 @@ impl Store {
         Ok(removed)
     }
 
+    /// Destroys the whole store (account deletion): every category is shredded
+    /// (rows, wrapped keys, the vault's platform keys), the database is closed
+    /// and its files removed; every later call fails with `NotInitialised`.
+    /// Returns the rows removed.
+    pub fn destroy(&self) -> Result<u64> {
+        let mut removed = 0;
+        for category in DataCategory::ALL {
+            removed += self.shred(category)?;
+        }
+        let mut inner = self.live()?;
+        // Dropping the old connection closes the file before it is removed.
+        drop(std::mem::replace(
+            &mut inner.conn,
+            Connection::open_in_memory()?,
+        ));
+        inner.destroyed = true;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let path = self.dir.join(format!("{DB_FILE}{suffix}"));
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_error(e)),
+            }
+        }
+        Ok(removed)
+    }
+
     /// Copies the WAL into the database and truncates it.
     pub fn checkpoint(&self) -> Result<()> {
-        let inner = self.lock();
+        let inner = self.live()?;
         inner
             .conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
@@ -214,7 +247,7 @@ impl Store {
 
     /// SQLite's full integrity check: `"ok"` or the first problems found.
     pub fn integrity_check(&self) -> Result<String> {
-        let inner = self.lock();
+        let inner = self.live()?;
         let mut stmt = inner.conn.prepare("PRAGMA integrity_check")?;
         let lines: Vec<String> = stmt
             .query_map([], |r| r.get(0))?
@@ -225,13 +258,22 @@ impl Store {
     /// Caps the database at about `bytes`, so a runaway writer cannot fill the
     /// phone; writes beyond it fail with [`StoreError::Full`] and change nothing.
     pub fn set_size_limit(&self, bytes: u64) -> Result<()> {
-        let inner = self.lock();
+        let inner = self.live()?;
         let page_size: i64 = inner.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
         let pages = (bytes / page_size.max(1) as u64).max(1);
         inner
             .conn
             .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// The lock, unless the store was destroyed.
+    fn live(&self) -> Result<MutexGuard<'_, Inner>> {
+        let guard = self.lock();
+        if guard.destroyed {
+            return Err(StoreError::NotInitialised);
+        }
+        Ok(guard)
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -246,8 +288,8 @@ impl Store {
         &self,
         f: impl FnOnce(&Transaction<'_>, &mut PendingKeys<'_>, &Self) -> Result<T>,
     ) -> Result<T> {
-        let mut guard = self.lock();
-        let Inner { conn, keys } = &mut *guard;
+        let mut guard = self.live()?;
+        let Inner { conn, keys, .. } = &mut *guard;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut pending = PendingKeys {
             ring: keys,
@@ -269,7 +311,7 @@ impl Store {
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection, &Keyring) -> Result<T>) -> Result<T> {
-        let guard = self.lock();
+        let guard = self.live()?;
         f(&guard.conn, &guard.keys)
     }
 

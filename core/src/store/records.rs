@@ -144,6 +144,10 @@ impl Store {
         check_kind(kind)?;
         check_value(value)?;
         let purpose = Some(permit.purpose().as_str());
+        log::trace!(
+            "sealing a {kind} record ({} bytes) in {category}",
+            value.len()
+        );
         self.write(|tx, keys, store| {
             store.insert_in(tx, keys, purpose, category, kind, value, at_ms, lookup)
         })
