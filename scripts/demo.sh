@@ -2,8 +2,8 @@
 # The main job, for now: a simulated phone refuses to collect before consent,
 # stores a worker's personal data sealed once they agree, proves none of it is
 # on disk in clear, refuses a wrong key, checks in at a site (field check-in,
-# mock location, review, the signed chain), honours a withdrawal, and shreds a
-# category. Uses a fresh phone home under ./laowu-phone-demo.
+# mock location, review, the signed chain), honours a withdrawal, verifies a
+# real name (shown masked), and deletes the account with its deadline. Uses a fresh phone home under ./laowu-phone-demo.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -94,6 +94,20 @@ echo "check-in after withdrawal: exit code $code"
 [[ "$code" == 3 ]] || exit 1
 
 echo
-echo "== the worker's identity data is shredded"
-laowu shred --category identity
+echo "== real-name verification by ID card and face check (its own sensitive grant), shown masked"
+set +e; laowu identity set --name '欧阳娜娜' --id-number 11010519491231002X --face-verdict pass --face-score 0.96; code=$?; set -e
+echo "before the real-name grant: exit code $code"
+[[ "$code" == 3 ]] || exit 1
+laowu consent accept --purpose real_name_id --purpose registration --purpose logs
+laowu identity register --name '欧阳娜娜' --mobile '+86 138-1234-1234' >/dev/null
+laowu identity set --name '欧阳娜娜' --id-number 11010519491231002X --face-verdict pass --face-score 0.96 >/dev/null
+laowu identity show
+set +e; laowu identity correct --field id_number --value 11010519491231002X; code=$?; set -e
+echo "correcting verified data: exit code $code"
+[[ "$code" == 2 ]] || exit 1
+
+echo
+echo "== the worker deletes the account: every key shredded, the store removed, a signed request left for the server"
+laowu account delete
+ls -A "$HOME_DIR"
 laowu status
