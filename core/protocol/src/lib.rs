@@ -1,6 +1,20 @@
 //! laowu-protocol: the serde wire types shared by the phone's core and the
 //! server. No logic and no dependencies beyond serde, so both sides agree on
 //! the bytes by construction.
+//!
+//! Request types refuse unknown fields (a typo is an error, not a silently
+//! ignored value); response types accept them, so a newer server can add
+//! fields without breaking older phones.
+
+mod accounts;
+mod error;
+
+pub use accounts::{
+    CodePurpose, CodeRequest, DeviceInfo, LoginRequest, Me, Platform, RefreshRequest,
+    RegisterDeviceRequest, RegisterDeviceResponse, RegisterRequest, RegisterResponse,
+    ResetPasswordRequest, Role, TokenPair,
+};
+pub use error::{ErrorBody, error_code};
 
 use serde::{Deserialize, Serialize};
 
@@ -12,15 +26,6 @@ pub const PROTOCOL_VERSION: u32 = 1;
 pub struct Health {
     pub status: String,
     pub protocol: u32,
-}
-
-/// Every error response body: a stable code, the field at fault if one is,
-/// and a message without personal data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    pub code: String,
-    pub field: Option<String>,
-    pub message: String,
 }
 
 /// The server's signed statement of its time, pulled at each sync: phones
@@ -43,6 +48,10 @@ impl TimeToken {
         format!("laowu-time-v1\n{server_ms}\n{nonce}").into_bytes()
     }
 }
+
+/// What `Debug` prints in place of a secret or a personal value, so a request
+/// logged by mistake leaks nothing.
+const REDACTED: &str = "<redacted>";
 
 #[cfg(test)]
 mod tests {
