@@ -1,15 +1,27 @@
-//! The server's routes, separate from `main` so tests can serve them on loopback.
+//! laowu-server: the reference server the phones sync with.
+//!
+//! - [`routes`]: the route table and the router built from it.
+//! - [`accounts`]: SMS codes, registration, login, sessions, devices.
+//! - [`store`]: the repository traits and the embedded SQLite backend; the
+//!   only code that speaks SQL.
+//! - `http`: errors, extractors and layers shared by every route.
+//! - `crypto`: the master secret and the keys derived from it.
+//!
+//! Logs and error messages never carry a phone number, code, password,
+//! name or token; a number shows in logs only as a keyed 8-hex-digit tag.
 
-use axum::{Json, Router, routing::get};
-use laowu_protocol::{Health, PROTOCOL_VERSION};
+pub mod accounts;
+mod app;
+pub mod clock;
+pub mod config;
+mod crypto;
+mod health;
+mod http;
+mod routes;
+mod serve;
+pub mod store;
 
-pub fn router() -> Router {
-    Router::new().route("/v1/health", get(health))
-}
-
-async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok".into(),
-        protocol: PROTOCOL_VERSION,
-    })
-}
+pub use app::{AppState, StartError};
+pub use config::{Config, Limits, PasswordHashParams};
+pub use routes::{Route, router, routes};
+pub use serve::serve;

@@ -1,13 +1,17 @@
 //! laowu-server: the reference server the phones sync with.
 //!
-//! For now it answers `GET /v1/health`; accounts, sync and supervisor review
-//! arrive with the sync work. It listens on 127.0.0.1:8080 by default and shuts
-//! down gracefully on SIGINT or SIGTERM.
+//! Listens on 127.0.0.1:8080 by default, keeps its database, master secret
+//! and SMS log in `./laowu-server-data`, logs to stderr (filter with
+//! `LAOWU_LOG`, e.g. `LAOWU_LOG=debug`), and shuts down gracefully on SIGINT
+//! or SIGTERM.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::Parser;
+use laowu_server::{AppState, Config};
+use tracing_subscriber::EnvFilter;
 
 #[derive(Parser, Debug)]
 #[command(name = "laowu-server", version, about = "The laowu reference server")]
@@ -15,21 +19,28 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     listen: SocketAddr,
-    /// Directory of the embedded database.
+    /// Directory of the database, the server key and the SMS log (created if missing).
     #[arg(long, default_value = "./laowu-server-data", value_name = "DIR")]
     data: PathBuf,
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     let args = Args::parse();
-    if let Err(e) = std::fs::create_dir_all(&args.data) {
-        eprintln!(
-            "laowu-server: cannot create the data directory ({})",
-            e.kind()
-        );
-        return std::process::ExitCode::from(4);
-    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("LAOWU_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let state = match AppState::open(Config::new(&args.data)).await {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("laowu-server: {e}");
+            return ExitCode::from(4);
+        }
+    };
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -38,21 +49,18 @@ async fn main() -> std::process::ExitCode {
                 args.listen,
                 e.kind()
             );
-            return std::process::ExitCode::from(5);
+            return ExitCode::from(5);
         }
     };
     match listener.local_addr() {
         Ok(addr) => eprintln!("laowu-server: listening on {addr}"),
         Err(_) => eprintln!("laowu-server: listening"),
     }
-    let served = axum::serve(listener, laowu_server::router())
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
-    match served {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    match laowu_server::serve(listener, state, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("laowu-server: {e}");
-            std::process::ExitCode::from(1)
+            ExitCode::from(1)
         }
     }
 }
@@ -76,4 +84,5 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+    eprintln!("laowu-server: shutting down");
 }

@@ -1,0 +1,78 @@
+//! The state every handler shares, and how it comes to be at start-up.
+
+use std::io;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::accounts::{FileSmsSender, PasswordHasher, SmsSender};
+use crate::config::{Config, DB_FILE, SECRET_FILE, SMS_LOG_FILE};
+use crate::crypto::{self, SecretFileError, ServerKeys};
+use crate::store::{SqliteStore, Storage, StoreError};
+
+/// Cheap to clone: handlers each hold one.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub(crate) config: Config,
+    pub(crate) store: Arc<dyn Storage>,
+    pub(crate) keys: ServerKeys,
+    pub(crate) sms: Arc<dyn SmsSender>,
+    pub(crate) passwords: PasswordHasher,
+}
+
+/// Why the server cannot start. Each names the fix an operator would make.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the data directory ({0})")]
+    DataDir(io::ErrorKind),
+    #[error(transparent)]
+    Secret(#[from] SecretFileError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the password hash parameters are refused by argon2: {0}")]
+    PasswordParams(String),
+    #[error("start-up was interrupted")]
+    Interrupted,
+}
+
+impl AppState {
+    /// Creates the data directory, the master secret and the database on
+    /// first start; opens and migrates them afterwards.
+    pub async fn open(config: Config) -> Result<Self, StartError> {
+        let run = move || -> Result<AppState, StartError> {
+            std::fs::create_dir_all(&config.data_dir).map_err(|e| StartError::DataDir(e.kind()))?;
+            let secret = crypto::load_or_create(&config.data_dir.join(SECRET_FILE))?;
+            let keys = ServerKeys::derive(&secret[..]);
+            let store = SqliteStore::open(&config.data_dir.join(DB_FILE))?;
+            let passwords = PasswordHasher::new(config.password_hash)
+                .map_err(|e| StartError::PasswordParams(e.to_string()))?;
+            let sms = config.sms.clone().unwrap_or_else(|| {
+                Arc::new(FileSmsSender::new(config.data_dir.join(SMS_LOG_FILE)))
+            });
+            Ok(AppState(Arc::new(Shared {
+                store: Arc::new(store),
+                keys,
+                sms,
+                passwords,
+                config,
+            })))
+        };
+        // Opening runs migrations and a first argon2 hash: blocking work.
+        tokio::task::spawn_blocking(run)
+            .await
+            .map_err(|_| StartError::Interrupted)?
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.config.clock.now_ms()
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}

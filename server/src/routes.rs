@@ -1,0 +1,76 @@
+//! Every route the server serves, as one table: the router is built from it
+//! and the OpenAPI test compares the document against it.
+
+use axum::Router;
+use axum::http::Method;
+use axum::routing::{MethodFilter, MethodRouter, on};
+
+use crate::accounts;
+use crate::app::AppState;
+use crate::health;
+use crate::http::harden;
+
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    handler: fn(MethodFilter) -> MethodRouter<AppState>,
+}
+
+static ROUTES: &[Route] = &[
+    Route {
+        method: Method::GET,
+        path: "/v1/health",
+        handler: |m| on(m, health::health),
+    },
+    Route {
+        method: Method::POST,
+        path: "/v1/accounts/code",
+        handler: |m| on(m, accounts::request_code),
+    },
+    Route {
+        method: Method::POST,
+        path: "/v1/accounts/register",
+        handler: |m| on(m, accounts::register),
+    },
+    Route {
+        method: Method::POST,
+        path: "/v1/accounts/login",
+        handler: |m| on(m, accounts::login),
+    },
+    Route {
+        method: Method::POST,
+        path: "/v1/accounts/reset-password",
+        handler: |m| on(m, accounts::reset_password),
+    },
+    Route {
+        method: Method::POST,
+        path: "/v1/tokens/refresh",
+        handler: |m| on(m, accounts::refresh),
+    },
+    Route {
+        method: Method::POST,
+        path: "/v1/devices",
+        handler: |m| on(m, accounts::register_device),
+    },
+    Route {
+        method: Method::GET,
+        path: "/v1/me",
+        handler: |m| on(m, accounts::me),
+    },
+];
+
+/// (method, path) of every route served.
+pub fn routes() -> &'static [Route] {
+    ROUTES
+}
+
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.body_limit_bytes;
+    let mut router = Router::new();
+    for route in ROUTES {
+        let filter = MethodFilter::try_from(route.method.clone())
+            .expect("every method in the route table is one axum routes by");
+        router = router.route(route.path, (route.handler)(filter));
+    }
+    harden(router, body_limit).with_state(state)
+}

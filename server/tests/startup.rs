@@ -1,0 +1,120 @@
+//! Start-up and shutdown: what the first start creates, what a later start
+//! refuses, and the binary's own behaviour under SIGTERM.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use common::test_config;
+use laowu_server::AppState;
+use laowu_server::clock::ManualClock;
+
+#[tokio::test]
+async fn the_first_start_creates_the_data_directory_key_and_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested").join("data");
+    let state = AppState::open(test_config(&data, Arc::new(ManualClock::starting_now())))
+        .await
+        .unwrap();
+    drop(state);
+    assert!(data.join("server.db").is_file());
+    let key = std::fs::metadata(data.join("server.key")).unwrap();
+    assert_eq!(key.len(), 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(key.permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_server_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = || test_config(dir.path(), Arc::new(ManualClock::starting_now()));
+    drop(AppState::open(config()).await.unwrap());
+    let db = rusqlite::Connection::open(dir.path().join("server.db")).unwrap();
+    db.pragma_update(None, "user_version", 99).unwrap();
+    drop(db);
+
+    let err = AppState::open(config()).await.err().expect("refused");
+    let message = err.to_string();
+    assert!(message.contains("schema version 99 is newer"), "{message}");
+    assert!(message.contains("run a newer laowu-server"), "{message}");
+}
+
+#[test]
+fn the_binary_serves_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_laowu-server"))
+            .args(["--listen", "127.0.0.1:0", "--data"])
+            .arg(&data)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        assert_ne!(
+            stderr.read_line(&mut line).unwrap(),
+            0,
+            "exited before listening"
+        );
+        if let Some(addr) = line.trim().strip_prefix("laowu-server: listening on ") {
+            break addr.to_string();
+        }
+    };
+    let health = std::net::TcpStream::connect(&addr).map(|mut s| {
+        use std::io::{Read, Write};
+        s.write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        reply
+    });
+    assert!(health.unwrap().starts_with("HTTP/1.1 200"));
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(data.join("server.db").is_file());
+}
+
+/// Kills the server if the test fails before stopping it.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+#[test]
+fn the_binary_explains_a_refused_database_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = rusqlite::Connection::open(dir.path().join("server.db")).unwrap();
+    db.pragma_update(None, "user_version", 7).unwrap();
+    db.pragma_update(None, "application_id", 0x4C57_5356)
+        .unwrap();
+    drop(db);
+    let out = Command::new(env!("CARGO_BIN_EXE_laowu-server"))
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("schema version 7 is newer"), "{stderr}");
+}
