@@ -140,7 +140,7 @@ pub fn calendar(phone: &Phone, cmd: &CalendarCommand) -> Result<Report, Failure>
             .map_err(|_| Failure::invalid("from", "must be a date written YYYY-MM-DD"))?,
         _ => laowu_core::app::china_date(now_ms())?,
     };
-    let (deadline, basis) = deletion_deadline(&calendar, from);
+    let (deadline, basis) = deletion_deadline(&calendar, from)?;
     let (first, last) = calendar.covers();
     Ok(Report {
         text: format!(

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 mod common;
-use common::{error, laowu, ok};
+use common::{error, laowu, ok, phone};
 
 /// 2026-11-23 09:00 in Asia/Shanghai, ms since the epoch.
 const MON_0900: i64 = 1_795_395_600_000;
@@ -24,15 +24,6 @@ const SITE: [&str; 10] = [
     "--radius",
     "300",
 ];
-
-fn phone(accept: bool) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    ok(tmp.path(), &["init"]);
-    if accept {
-        ok(tmp.path(), &["consent", "accept", "--all"]);
-    }
-    tmp
-}
 
 fn checkin(home: &Path, lat: &str, lon: &str, extra: &[&str]) -> Value {
     let mut args = vec!["checkin", "--lat", lat, "--lon", lon, "--accuracy", "15"];

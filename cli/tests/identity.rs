@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{error, laowu, ok};
+use common::{error, laowu, ok, phone};
 
 const NAME: &str = "欧阳娜娜";
 const MOBILE: &str = "13812341234";
@@ -14,13 +14,6 @@ const ID: &str = "11010519491231002X";
 const CARD: &str = "6222020200112233446";
 const CREDIT: &str = "91350100M000100Y43";
 const ADDRESS: &str = "贵州省贵阳市花溪区溪北路88号";
-
-fn phone() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    ok(tmp.path(), &["init"]);
-    ok(tmp.path(), &["consent", "accept", "--all"]);
-    tmp
-}
 
 fn set_id(home: &Path, extra: &[&str]) -> common::Run {
     let mut args = vec!["identity", "set", "--name", NAME, "--id-number", ID];
@@ -30,7 +23,7 @@ fn set_id(home: &Path, extra: &[&str]) -> common::Run {
 
 #[test]
 fn real_name_paths_are_stored_and_shown_masked() {
-    let tmp = phone();
+    let tmp = phone(true);
     let home = tmp.path();
     let v = ok(
         home,
@@ -184,7 +177,7 @@ fn each_path_needs_its_own_grant_and_withdrawal_shreds_it() {
 
 #[test]
 fn bad_input_exits_2_naming_the_field_and_changes_nothing() {
-    let tmp = phone();
+    let tmp = phone(true);
     let home = tmp.path();
     ok(
         home,
@@ -317,7 +310,7 @@ fn bad_input_exits_2_naming_the_field_and_changes_nothing() {
 
 #[test]
 fn corrections_follow_the_rules_with_the_reason_shown() {
-    let tmp = phone();
+    let tmp = phone(true);
     let home = tmp.path();
     ok(
         home,
@@ -385,7 +378,7 @@ fn corrections_follow_the_rules_with_the_reason_shown() {
 
 #[test]
 fn account_deletion_leaves_nothing_readable_and_prints_the_deadline() {
-    let tmp = phone();
+    let tmp = phone(true);
     let home = tmp.path();
     ok(
         home,
@@ -456,12 +449,18 @@ fn account_deletion_leaves_nothing_readable_and_prints_the_deadline() {
 
 #[test]
 fn the_calendar_counts_working_days_and_can_be_updated() {
-    let tmp = phone();
+    let tmp = phone(true);
     let home = tmp.path();
     let c = ok(home, &["calendar", "show", "--from", "2026-01-05"]);
     // Monday 5 January 2026, no holiday in the next three weeks: 15 working days later.
     assert_eq!(c["deletion_deadline"], "2026-01-26");
     assert_eq!(c["deadline_basis"], "working_days");
+    // Past the calendar, the 30-day bound; at the calendar's very end, a clear refusal.
+    let far = ok(home, &["calendar", "show", "--from", "2031-03-02"]);
+    assert_eq!(far["deletion_deadline"], "2031-04-01");
+    assert_eq!(far["deadline_basis"], "calendar_days");
+    let end = laowu(home, &["calendar", "show", "--from", "9999-12-31"]);
+    error(&end, 2, "invalid_input", Some("date"));
     let bundled = c["version"].as_str().unwrap().to_string();
     let file = home.join("cal.toml");
     std::fs::write(&file, "not = [toml").unwrap();

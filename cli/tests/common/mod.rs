@@ -48,3 +48,13 @@ pub fn error(run: &Run, exit: i32, code: &str, field: Option<&str>) {
         run.json
     );
 }
+
+/// A fresh phone home, initialised; with every purpose accepted if `accept`.
+pub fn phone(accept: bool) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    ok(tmp.path(), &["init"]);
+    if accept {
+        ok(tmp.path(), &["consent", "accept", "--all"]);
+    }
+    tmp
+}

@@ -95,16 +95,21 @@ impl DeletionRequest {
 }
 
 /// The deadline: `n` working days after `on`, or the policy's calendar-day
-/// bound where the calendar does not reach.
-pub fn deletion_deadline(calendar: &WorkCalendar, on: Date) -> (Date, &'static str) {
-    match calendar.add_working_days(on, DELETION_WORKING_DAYS) {
-        Ok(d) => (d, "working_days"),
-        Err(_) => (
-            on.checked_add(jiff::Span::new().days(FALLBACK_CALENDAR_DAYS))
-                .expect("a date plus 30 days is in range"),
-            "calendar_days",
-        ),
+/// bound where the calendar does not reach. Refused (field `date`) only at the
+/// end of the representable calendar.
+pub fn deletion_deadline(
+    calendar: &WorkCalendar,
+    on: Date,
+) -> Result<(Date, &'static str), AppError> {
+    if let Ok(d) = calendar.add_working_days(on, DELETION_WORKING_DAYS) {
+        return Ok((d, "working_days"));
     }
+    on.checked_add(jiff::Span::new().days(FALLBACK_CALENDAR_DAYS))
+        .map(|d| (d, "calendar_days"))
+        .map_err(|_| AppError::InvalidInput {
+            field: "date",
+            reason: "is too close to the end of the calendar".into(),
+        })
 }
 
 impl Phone {
@@ -157,7 +162,7 @@ impl Phone {
         let key = DeviceKey::load_or_create(&self.store)?;
         let on = local_date(at_ms)?;
         let calendar = self.calendar()?;
-        let (deadline, basis) = deletion_deadline(&calendar, on);
+        let (deadline, basis) = deletion_deadline(&calendar, on)?;
         let mut request = DeletionRequest {
             v: 1,
             account_id,
