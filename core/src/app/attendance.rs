@@ -151,21 +151,8 @@ impl Phone {
             .transpose()?;
         let sites = self.sites()?;
         let chosen = match &request.site {
-            Some(key) => Some(
-                sites
-                    .iter()
-                    .find(|s| s.id() == key || s.name() == key)
-                    .ok_or(AppError::NotFound {
-                        what: "site",
-                        field: "site",
-                    })?,
-            ),
-            None if sites.is_empty() => {
-                return Err(AppError::InvalidInput {
-                    field: "site",
-                    reason: "no site is set up on this phone yet".into(),
-                });
-            }
+            Some(key) => Some(find_site(&sites, key)?),
+            None if sites.is_empty() => return Err(no_site()),
             None => None,
         };
 
@@ -438,6 +425,24 @@ fn best_site<'s>(sites: &'s [Site], inputs: Inputs<'_>) -> (&'s Site, Evaluation
                 .unwrap_or(std::cmp::Ordering::Equal)
         })
         .expect("at least one site")
+}
+
+/// The site with this id or name.
+pub(crate) fn find_site<'s>(sites: &'s [Site], key: &str) -> Result<&'s Site, AppError> {
+    sites
+        .iter()
+        .find(|s| s.id() == key || s.name() == key)
+        .ok_or(AppError::NotFound {
+            what: "site",
+            field: "site",
+        })
+}
+
+pub(crate) fn no_site() -> AppError {
+    AppError::InvalidInput {
+        field: "site",
+        reason: "no site is set up on this phone yet".into(),
+    }
 }
 
 /// Checks free text a worker typed: trimmed, 1 to 200 characters, no control

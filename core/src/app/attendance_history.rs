@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::attendance::{EVENT_KIND, FIX_KIND, PURPOSE, check_text, corrupt};
+use super::attendance::{EVENT_KIND, FIX_KIND, PURPOSE, check_text, corrupt, find_site, no_site};
 use super::{AppError, Phone};
 use crate::attendance::{
     ChainReport, DeviceNow, Event, EventBody, FixDetail, MakeupBody, Punch, Site, Timing,
@@ -220,14 +220,18 @@ impl Phone {
                 _ => None,
             })
             .collect();
-        let punch =
-            punch.unwrap_or_else(|| {
-                let clocked_in =
-                    self.days().ok().into_iter().flatten().any(|d| {
-                        d.site_id == site.id() && d.date == date && d.clock_in_ms.is_some()
-                    });
-                if clocked_in { Punch::Out } else { Punch::In }
-            });
+        // Without a punch, the missing one: clock-out if the day has a clock-in.
+        let clocked_in = || -> Result<bool, AppError> {
+            Ok(self
+                .days()?
+                .iter()
+                .any(|d| d.site_id == site.id() && d.date == date && d.clock_in_ms.is_some()))
+        };
+        let punch = match punch {
+            Some(p) => p,
+            None if clocked_in()? => Punch::Out,
+            None => Punch::In,
+        };
         if standing.iter().any(|m| m.date == date && m.punch == punch) {
             return Err(AppError::InvalidInput {
                 field: "date",
@@ -368,24 +372,13 @@ fn review_of(event: &Event, decisions: &[Decision]) -> (Review, Option<String>) 
 }
 
 fn pick_site<'s>(sites: &'s [Site], key: Option<&str>) -> Result<&'s Site, AppError> {
-    match key {
-        Some(key) => sites
-            .iter()
-            .find(|s| s.id() == key || s.name() == key)
-            .ok_or(AppError::NotFound {
-                what: "site",
-                field: "site",
-            }),
-        None => match sites {
-            [only] => Ok(only),
-            [] => Err(AppError::InvalidInput {
-                field: "site",
-                reason: "no site is set up on this phone yet".into(),
-            }),
-            _ => Err(AppError::InvalidInput {
-                field: "site",
-                reason: "there are several sites: name one".into(),
-            }),
-        },
+    match (key, sites) {
+        (Some(key), _) => find_site(sites, key),
+        (None, [only]) => Ok(only),
+        (None, []) => Err(no_site()),
+        (None, _) => Err(AppError::InvalidInput {
+            field: "site",
+            reason: "there are several sites: name one".into(),
+        }),
     }
 }
