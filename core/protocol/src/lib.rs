@@ -7,14 +7,23 @@
 //! fields without breaking older phones.
 
 mod accounts;
+mod deletion;
 mod error;
+mod supervision;
+mod sync;
 
 pub use accounts::{
     CodePurpose, CodeRequest, DeviceInfo, LoginRequest, Me, Platform, RefreshRequest,
     RegisterDeviceRequest, RegisterDeviceResponse, RegisterRequest, RegisterResponse,
     ResetPasswordRequest, Role, TokenPair,
 };
+pub use deletion::{DeletionCertificate, DeletionReceipt, DeletionStatus, DeletionSubmission};
 pub use error::{ErrorBody, error_code};
+pub use supervision::{DayEntry, DayView, DecisionRequest, DecisionResponse, ReviewState};
+pub use sync::{
+    Decision, ItemResult, ItemStatus, MAX_PUSH_ITEMS, OutboxItem, PullRequest, PullResponse,
+    PushRequest, PushResponse, SignedPolicy, Stream, refusal_code,
+};
 
 use serde::{Deserialize, Serialize};
 
