@@ -17,3 +17,4 @@ pub mod disclosure;
 pub mod identity;
 pub mod ledger;
 pub mod store;
+pub mod sync;

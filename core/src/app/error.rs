@@ -5,6 +5,7 @@ use crate::consent::ConsentError;
 use crate::identity::IdentityError;
 use crate::ledger::{InvalidInput, LedgerError};
 use crate::store::StoreError;
+use crate::sync::SyncError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -29,6 +30,9 @@ pub enum AppError {
     /// An argument was refused; `field` names it.
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: &'static str, reason: String },
+    /// Talking to the server failed, or it refused the request.
+    #[error(transparent)]
+    Sync(#[from] SyncError),
     /// The stored consent decision could not be read back.
     #[error("the stored consent decision is unreadable")]
     CorruptDecision,

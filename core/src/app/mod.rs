@@ -12,6 +12,10 @@ mod export;
 mod identity;
 mod quick_login;
 mod sensors;
+mod server_account;
+mod server_link;
+mod supervisor;
+mod sync;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -26,6 +30,9 @@ pub use error::AppError;
 pub use identity::{BankPathInput, FaceInput, IdPathInput, local_date as china_date};
 pub use quick_login::{BiometricResult, BiometricUnlock};
 pub use sensors::{LocationSensor, RawObservation, WifiSensor};
+pub use server_account::{SignedIn, deletion_status, submit_deletion};
+pub use supervisor::Decided;
+pub use sync::{Refusal, SyncReport};
 
 use ring::rand::{SecureRandom, SystemRandom};
 

@@ -385,7 +385,7 @@ impl Store {
     }
 }
 
-fn open_all(raws: Vec<RawRecord>, keys: &Keyring) -> Result<Vec<Record>> {
+pub(super) fn open_all(raws: Vec<RawRecord>, keys: &Keyring) -> Result<Vec<Record>> {
     let mut out = Vec::with_capacity(raws.len());
     for raw in raws {
         out.extend(raw.open(keys)?);
@@ -393,7 +393,7 @@ fn open_all(raws: Vec<RawRecord>, keys: &Keyring) -> Result<Vec<Record>> {
     Ok(out)
 }
 
-struct RawRecord {
+pub(super) struct RawRecord {
     id: String,
     category: String,
     kind: String,
@@ -403,7 +403,7 @@ struct RawRecord {
 }
 
 impl RawRecord {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             id: r.get(0)?,
             category: r.get(1)?,
