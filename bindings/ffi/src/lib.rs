@@ -11,6 +11,7 @@ mod error;
 mod identity;
 mod ledger;
 mod store;
+mod sync;
 mod vault;
 
 pub use attendance::{
@@ -28,4 +29,8 @@ pub use identity::{
 };
 pub use ledger::{LedgerCheck, LedgerRow, SdkStart};
 pub use store::{CategoryStatus, LaowuStore, SealedRecord, StoreStatus};
+pub use sync::{
+    CodePurpose, ServerAccount, SupervisorDay, SupervisorDecision, SupervisorEntry, SyncOptions,
+    SyncRefusal, SyncReport, SyncStatus,
+};
 pub use vault::{KeyVault, VaultError};

@@ -1,7 +1,7 @@
 //! `LaowuStore`: the sealed store as the shells hold it.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use std::collections::BTreeSet;
 
@@ -46,6 +46,8 @@ pub struct StoreStatus {
 #[derive(uniffi::Object)]
 pub struct LaowuStore {
     pub(crate) phone: Phone,
+    /// Held by every call that talks to the server (see `sync.rs`).
+    pub(crate) server_calls: Mutex<()>,
 }
 
 #[uniffi::export]
@@ -57,7 +59,10 @@ impl LaowuStore {
     pub fn open(dir: String, vault: Arc<dyn KeyVault>) -> Result<Arc<Self>, LaowuError> {
         let vault = Arc::new(ForeignVault(vault));
         let phone = Phone::open(Path::new(&dir), vault, OpenMode::Create, Policy::bundled())?;
-        Ok(Arc::new(Self { phone }))
+        Ok(Arc::new(Self {
+            phone,
+            server_calls: Mutex::new(()),
+        }))
     }
 
     /// The gate's state and each purpose of the current policy with its grant.
