@@ -11,15 +11,19 @@
 //! name or token; a number shows in logs only as a keyed 8-hex-digit tag.
 
 pub mod accounts;
+pub mod admin;
 mod app;
 pub mod clock;
 pub mod config;
 mod crypto;
+mod deletion;
 mod health;
 mod http;
 mod routes;
 mod serve;
 pub mod store;
+mod supervision;
+mod sync;
 
 pub use app::{AppState, StartError};
 pub use config::{Config, Limits, PasswordHashParams};

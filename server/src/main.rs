@@ -9,24 +9,47 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use laowu_server::admin::AdminCommand;
 use laowu_server::{AppState, Config};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser, Debug)]
 #[command(name = "laowu-server", version, about = "The laowu reference server")]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR"
+    )]
     listen: SocketAddr,
     /// Directory of the database, the server key and the SMS log (created if missing).
-    #[arg(long, default_value = "./laowu-server-data", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "./laowu-server-data",
+        value_name = "DIR"
+    )]
     data: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// The operator's commands: sites, supervisors, deletions, the policy.
+    #[command(subcommand)]
+    Admin(AdminCommand),
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Admin(command)) = args.command {
+        return laowu_server::admin::run(&args.data, command).await;
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("LAOWU_LOG").unwrap_or_else(|_| EnvFilter::new("info")),

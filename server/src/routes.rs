@@ -7,8 +7,11 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 
 use crate::accounts;
 use crate::app::AppState;
+use crate::deletion;
 use crate::health;
 use crate::http::harden;
+use crate::supervision;
+use crate::sync;
 
 pub struct Route {
     pub method: Method,
@@ -56,6 +59,41 @@ static ROUTES: &[Route] = &[
         method: Method::GET,
         path: "/v1/me",
         handler: |m| on(m, accounts::me),
+    },
+    Route {
+        method: Method::POST,
+        path: "/v1/sync/push",
+        handler: |m| on(m, sync::push),
+    },
+    Route {
+        method: Method::POST,
+        path: "/v1/sync/pull",
+        handler: |m| on(m, sync::pull),
+    },
+    Route {
+        method: Method::GET,
+        path: "/v1/supervisor/sites/{site}/days/{date}",
+        handler: |m| on(m, supervision::day),
+    },
+    Route {
+        method: Method::POST,
+        path: "/v1/supervisor/decisions",
+        handler: |m| on(m, supervision::decide),
+    },
+    Route {
+        method: Method::GET,
+        path: "/v1/supervisor/sites/{site}/export",
+        handler: |m| on(m, supervision::export),
+    },
+    Route {
+        method: Method::POST,
+        path: "/v1/deletions",
+        handler: |m| on(m, deletion::submit),
+    },
+    Route {
+        method: Method::GET,
+        path: "/v1/deletions/{id}",
+        handler: |m| on(m, deletion::status),
     },
 ];
 

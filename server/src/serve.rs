@@ -43,5 +43,13 @@ async fn housekeeping(state: AppState) {
         {
             tracing::error!(error = %e, "housekeeping failed");
         }
+        if let Err(e) = crate::deletion::sweep(&state).await {
+            tracing::error!(error = %e, "deletion sweep failed");
+        }
+        match crate::sync::purge_expired_fixes(&state).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "raw fixes past their retention deleted"),
+            Err(e) => tracing::error!(error = %e, "the retention purge failed"),
+        }
     }
 }

@@ -20,6 +20,16 @@ const MAX_ANSWER_BYTES: usize = 32 << 20;
 
 static TLS_PROVIDER: Once = Once::new();
 
+/// Makes ring the process's TLS provider, once. reqwest is built without a
+/// default provider (so aws-lc-rs never enters the build): any code in the
+/// process that builds a reqwest client calls this first.
+pub fn install_tls_provider() {
+    TLS_PROVIDER.call_once(|| {
+        // Another part of the process may have installed one already; either is ring.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 /// A client for one server.
 #[derive(Clone, Debug)]
 pub struct Api {
@@ -37,10 +47,7 @@ impl Api {
                 reason: "the server address must be http:// or https:// and a host".into(),
             });
         }
-        TLS_PROVIDER.call_once(|| {
-            // Another part of the process may have installed one already; either is ring.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        });
+        install_tls_provider();
         let client = Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)

@@ -10,7 +10,7 @@ mod link;
 
 pub use backoff::Backoff;
 pub use error::SyncError;
-pub use http::Api;
+pub use http::{Api, install_tls_provider};
 pub use link::{Auth, Link};
 
 /// How a sync runs: batch size and how hard to retry.

@@ -25,7 +25,7 @@ pub use me::me;
 pub use password::PasswordHasher;
 pub use phone::Phone;
 pub use refresh::refresh;
-pub use register::register;
+pub use register::{register, sealing_context};
 pub use request_code::request_code;
 pub use reset_password::reset_password;
 pub use sms::{BoxFuture, FileSmsSender, SmsError, SmsSender};

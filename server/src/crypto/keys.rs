@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use ring::signature::{Ed25519KeyPair, KeyPair};
 use ring::{aead, hkdf, hmac};
 
 use super::random_bytes;
@@ -16,6 +17,9 @@ pub struct ServerKeys {
     log_tags: hmac::Key,
     codes: hmac::Key,
     seal: aead::LessSafeKey,
+    /// Signs what phones must be able to trust offline: time tokens,
+    /// decisions, policies, deletion certificates.
+    signing: Ed25519KeyPair,
 }
 
 impl ServerKeys {
@@ -32,13 +36,32 @@ impl ServerKeys {
             .expand(&seal_info, &aead::AES_256_GCM)
             .expect("HKDF-SHA256 yields one AES-256 key")
             .into();
+        let mut seed = [0u8; 32];
+        prk.expand(&[b"ed25519 signing".as_slice()], SeedLen)
+            .expect("HKDF-SHA256 yields 32 bytes")
+            .fill(&mut seed)
+            .expect("HKDF-SHA256 yields 32 bytes");
+        let signing =
+            Ed25519KeyPair::from_seed_unchecked(&seed).expect("any 32 bytes are an Ed25519 seed");
+        seed.fill(0);
         ServerKeys {
+            signing,
             access_tokens: hmac_key(b"access tokens"),
             lookup: hmac_key(b"lookup"),
             log_tags: hmac_key(b"log tags"),
             codes: hmac_key(b"sms codes"),
             seal: aead::LessSafeKey::new(seal),
         }
+    }
+
+    /// Ed25519 over `message`, hex.
+    pub fn sign_hex(&self, message: &[u8]) -> String {
+        hex::encode(self.signing.sign(message).as_ref())
+    }
+
+    /// The Ed25519 public key phones pin, hex.
+    pub fn public_key_hex(&self) -> String {
+        hex::encode(self.signing.public_key().as_ref())
     }
 
     pub fn sign_access_token(&self, message: &[u8]) -> Vec<u8> {
@@ -121,6 +144,15 @@ fn code_message(code_id: &str, purpose: &str, digits: &str) -> Vec<u8> {
 impl fmt::Debug for ServerKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ServerKeys(<secret>)")
+    }
+}
+
+/// HKDF output length for the Ed25519 seed.
+struct SeedLen;
+
+impl hkdf::KeyType for SeedLen {
+    fn len(&self) -> usize {
+        32
     }
 }
 

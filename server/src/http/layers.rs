@@ -70,6 +70,7 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await });
+        laowu_core::sync::install_tls_provider();
         let client = reqwest::Client::new();
 
         let boom = client

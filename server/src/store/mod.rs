@@ -12,22 +12,31 @@
 
 mod accounts;
 mod codes;
+mod deletions;
 mod devices;
 mod error;
 mod limits;
 mod sessions;
 mod sqlite;
+mod supervision;
+mod sync;
 
 use std::future::Future;
 use std::pin::Pin;
 
 pub use accounts::{AccountRecord, AccountStore, NewAccount};
 pub use codes::{CodeClaim, CodeStore, NewCode};
+pub use deletions::DeletionStore;
 pub use devices::{DeviceRecord, DeviceStore, NewDevice};
 pub use error::StoreError;
 pub use limits::{Admission, RateCheck, RateRule, RateStore};
 pub use sessions::{NewRefreshToken, Rotation, SessionStore};
 pub use sqlite::SqliteStore;
+pub use supervision::{Binding, NewDecision, ReviewRow, StoredDecision, SupervisionStore};
+pub use sync::{
+    AttendanceRow, DecisionRecord, Incoming, Ingested, ItemRow, PushBatch, SiteRecord, SyncStore,
+    Upserted,
+};
 
 /// What every repository method returns: boxed so the traits stay usable as
 /// `dyn Storage`, `Send` so handlers can await it on any worker thread.
@@ -35,7 +44,17 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 
 /// Every repository of the server, as one object the application holds.
 pub trait Storage:
-    AccountStore + DeviceStore + CodeStore + SessionStore + RateStore + Send + Sync + 'static
+    AccountStore
+    + DeviceStore
+    + CodeStore
+    + SessionStore
+    + RateStore
+    + SyncStore
+    + SupervisionStore
+    + DeletionStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Deletes what no request can use any more: expired codes, expired or
     /// long-revoked refresh tokens, rate events older than `keep_events_ms`.

@@ -49,6 +49,8 @@ impl TestServer {
     /// Starts on `dir`, which may hold a previous server's data.
     pub async fn start_in(dir: Arc<tempfile::TempDir>, adjust: impl FnOnce(&mut Config)) -> Self {
         capture_logs();
+        // reqwest's rustls feature comes in through laowu-core, without a provider.
+        laowu_core::sync::install_tls_provider();
         let clock = Arc::new(ManualClock::starting_now());
         let mut config = test_config(&dir.path().join("data"), clock.clone());
         adjust(&mut config);

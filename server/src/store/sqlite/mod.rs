@@ -8,10 +8,13 @@
 
 mod accounts;
 mod codes;
+mod deletions;
 mod devices;
 mod limits;
 mod schema;
 mod sessions;
+mod supervision;
+mod sync;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
