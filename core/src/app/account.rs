@@ -68,15 +68,27 @@ impl DeletionRequest {
         }
     }
 
+    /// What the device key signs: the JSON of every field but the signature.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.unsigned()).expect("a request always serialises")
+    }
+
+    /// The request with its signature set by `sign` (Ed25519 over
+    /// [`Self::signed_bytes`] by the key in `device_key`, hex), so the bytes
+    /// signed and the bytes [`Self::verify`] checks come from one place.
+    pub fn signed(mut self, sign: impl FnOnce(&[u8]) -> String) -> Self {
+        self.signature = sign(&self.signed_bytes());
+        self
+    }
+
     /// Whether the signature verifies under the request's own device key.
     pub fn verify(&self) -> bool {
-        let bytes = serde_json::to_vec(&self.unsigned()).expect("a request always serialises");
         let (Ok(key), Ok(sig)) = (hex::decode(&self.device_key), hex::decode(&self.signature))
         else {
             return false;
         };
         ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, key)
-            .verify(&bytes, &sig)
+            .verify(&self.signed_bytes(), &sig)
             .is_ok()
     }
 
@@ -163,7 +175,7 @@ impl Phone {
         let on = local_date(at_ms)?;
         let calendar = self.calendar()?;
         let (deadline, basis) = deletion_deadline(&calendar, on)?;
-        let mut request = DeletionRequest {
+        let request = DeletionRequest {
             v: 1,
             account_id,
             device_key: key.public_hex(),
@@ -173,9 +185,8 @@ impl Phone {
             deadline_basis: basis.into(),
             calendar_version: calendar.version().into(),
             signature: String::new(),
-        };
-        let bytes = serde_json::to_vec(&request.unsigned()).expect("a request always serialises");
-        request.signature = key.sign_hex(&bytes);
+        }
+        .signed(|bytes| key.sign_hex(bytes));
 
         let dir = self.store.dir().to_path_buf();
         let path = dir.join(DELETION_REQUEST_FILE);
