@@ -10,6 +10,8 @@ use std::time::Duration;
 use common::{PASSWORD, Reply, TestServer, phone};
 use laowu_protocol::TokenPair;
 use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 const METHODS: &[&str] = &[
@@ -323,4 +325,283 @@ async fn a_live_session_is_shaped_as_documented() {
         &Reply::from(text).await.expect(415),
     );
     server.stop().await;
+}
+
+fn schema<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    let schema = &doc["components"]["schemas"][name];
+    assert!(schema.is_object(), "{name} is not documented");
+    schema
+}
+
+fn keys(value: &Value) -> BTreeSet<String> {
+    value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+fn names(value: &Value) -> BTreeSet<String> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `additionalProperties: false` exactly where the type refuses unknown fields.
+#[track_caller]
+fn unknown_fields_as_documented<T: DeserializeOwned>(schema: &Value, name: &str, full: &Value) {
+    let mut extra = full.clone();
+    extra
+        .as_object_mut()
+        .unwrap()
+        .insert("not_a_field".into(), json!(1));
+    assert_eq!(
+        serde_json::from_value::<T>(extra).is_err(),
+        schema["additionalProperties"] == false,
+        "{name}: additionalProperties"
+    );
+}
+
+/// A response type: with every optional field set it shows every documented
+/// property, with none set exactly the required ones.
+#[track_caller]
+fn response_shape<T: Serialize + DeserializeOwned>(doc: &Value, name: &str, full: &T, minimal: &T) {
+    let schema = schema(doc, name);
+    let full = serde_json::to_value(full).unwrap();
+    let minimal = serde_json::to_value(minimal).unwrap();
+    for value in [&full, &minimal] {
+        check(doc, schema, value, name).unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(
+        keys(&full),
+        keys(&schema["properties"]),
+        "{name}: properties"
+    );
+    assert_eq!(
+        keys(&minimal),
+        names(&schema["required"]),
+        "{name}: required"
+    );
+    unknown_fields_as_documented::<T>(schema, name, &full);
+}
+
+/// A request type: every documented property, the required ones and only
+/// they may not be left out, and the example parses.
+#[track_caller]
+fn request_shape<T: Serialize + DeserializeOwned>(doc: &Value, name: &str, full: &T) {
+    let schema = schema(doc, name);
+    let full = serde_json::to_value(full).unwrap();
+    check(doc, schema, &full, name).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        keys(&full),
+        keys(&schema["properties"]),
+        "{name}: properties"
+    );
+    let required = names(&schema["required"]);
+    let mut minimal = full.clone();
+    minimal
+        .as_object_mut()
+        .unwrap()
+        .retain(|k, _| required.contains(k));
+    serde_json::from_value::<T>(minimal.clone())
+        .unwrap_or_else(|e| panic!("{name}: only the required fields: {e}"));
+    for field in &required {
+        let mut without = minimal.clone();
+        without.as_object_mut().unwrap().remove(field);
+        assert!(
+            serde_json::from_value::<T>(without).is_err(),
+            "{name}: {field} is documented as required but may be left out"
+        );
+    }
+    unknown_fields_as_documented::<T>(schema, name, &full);
+    if let Some(example) = schema.get("example") {
+        serde_json::from_value::<T>(example.clone())
+            .unwrap_or_else(|e| panic!("{name}: the example does not parse: {e}"));
+    }
+}
+
+#[test]
+fn the_sync_supervision_and_deletion_schemas_match_the_wire_types() {
+    use laowu_protocol::{
+        DayEntry, DayView, Decision, DecisionRequest, DecisionResponse, DeletionCertificate,
+        DeletionReceipt, DeletionStatus, DeletionSubmission, ItemResult, ItemStatus, OutboxItem,
+        PullRequest, PullResponse, PushRequest, PushResponse, ReviewState, SignedPolicy, Stream,
+        TimeToken,
+    };
+
+    let doc = document();
+    let hex = |n: usize| "ab".repeat(n / 2);
+
+    let item = OutboxItem {
+        key: hex(32),
+        stream: Stream::Attendance,
+        payload: "{}".into(),
+        detail: Some("{}".into()),
+        signature: hex(128),
+    };
+    request_shape(&doc, "OutboxItem", &item);
+    request_shape(
+        &doc,
+        "PushRequest",
+        &PushRequest {
+            device_id: hex(32),
+            items: vec![item],
+        },
+    );
+    request_shape(
+        &doc,
+        "PullRequest",
+        &PullRequest {
+            since: 7,
+            nonce: hex(32),
+        },
+    );
+    request_shape(
+        &doc,
+        "DecisionRequest",
+        &DecisionRequest {
+            event_id: hex(32),
+            approved: true,
+            note: Some("已核实".into()),
+        },
+    );
+    request_shape(
+        &doc,
+        "DeletionSubmission",
+        &DeletionSubmission {
+            request: "{}".into(),
+        },
+    );
+
+    let refused = ItemResult {
+        key: hex(32),
+        status: ItemStatus::Refused,
+        code: Some("out_of_chain".into()),
+        reason: Some("a gap".into()),
+    };
+    let accepted = ItemResult {
+        status: ItemStatus::Accepted,
+        code: None,
+        reason: None,
+        ..refused.clone()
+    };
+    response_shape(&doc, "ItemResult", &refused, &accepted);
+    let push = PushResponse {
+        results: vec![refused, accepted],
+    };
+    response_shape(&doc, "PushResponse", &push, &push);
+
+    let decision = Decision {
+        cursor: 3,
+        event_id: hex(32),
+        approved: false,
+        note: Some("不在工地".into()),
+        decided_at_ms: 1_772_409_600_000,
+        signature: hex(128),
+    };
+    let bare_decision = Decision {
+        note: None,
+        ..decision.clone()
+    };
+    response_shape(&doc, "Decision", &decision, &bare_decision);
+    let policy = SignedPolicy {
+        version: "1".into(),
+        text: "version = \"1\"".into(),
+        signature: hex(128),
+    };
+    response_shape(&doc, "SignedPolicy", &policy, &policy);
+    let time = TimeToken {
+        server_ms: 1_772_409_600_000,
+        nonce: hex(32),
+        signature: hex(128),
+    };
+    response_shape(&doc, "TimeToken", &time, &time);
+    let pulled = PullResponse {
+        sites: vec!["{}".into()],
+        policy: Some(policy),
+        decisions: vec![decision],
+        cursor: 3,
+        time,
+        server_key: hex(64),
+    };
+    let bare_pull = PullResponse {
+        policy: None,
+        ..pulled.clone()
+    };
+    response_shape(&doc, "PullResponse", &pulled, &bare_pull);
+
+    let entry = DayEntry {
+        event_id: hex(32),
+        kind: "check_in".into(),
+        worker: hex(32),
+        worker_name: Some("张*".into()),
+        at_ms: 1_772_409_600_000,
+        punch: Some("clock_in".into()),
+        verdict: Some("field".into()),
+        anomalies: vec!["clock_skew".into()],
+        distance_m: Some(420),
+        wifi_matched: false,
+        reason: Some("到材料市场".into()),
+        review: ReviewState::Approved,
+        note: Some("已核实".into()),
+    };
+    let bare_entry = DayEntry {
+        kind: "makeup".into(),
+        worker_name: None,
+        punch: None,
+        verdict: None,
+        anomalies: vec![],
+        distance_m: None,
+        reason: None,
+        review: ReviewState::Pending,
+        note: None,
+        ..entry.clone()
+    };
+    response_shape(&doc, "DayEntry", &entry, &bare_entry);
+    let day = DayView {
+        site: "site-1".into(),
+        date: "2026-03-02".into(),
+        entries: vec![entry, bare_entry],
+        workers: 1,
+        pending: 1,
+    };
+    response_shape(&doc, "DayView", &day, &day);
+    let decided = DecisionResponse {
+        event_id: hex(32),
+        review: ReviewState::Rejected,
+        cursor: 4,
+    };
+    response_shape(&doc, "DecisionResponse", &decided, &decided);
+
+    let receipt = DeletionReceipt {
+        request_id: hex(32),
+        deadline: "2026-03-23".into(),
+    };
+    response_shape(&doc, "DeletionReceipt", &receipt, &receipt);
+    let certificate = DeletionCertificate {
+        request_id: hex(32),
+        requested_at_ms: 1_772_409_600_000,
+        deadline: "2026-03-23".into(),
+        completed_at_ms: 1_772_496_000_000,
+        anonymised_records: 12,
+        deleted_records: 40,
+        signature: hex(128),
+    };
+    response_shape(&doc, "DeletionCertificate", &certificate, &certificate);
+    let done = DeletionStatus {
+        request_id: hex(32),
+        state: "done".into(),
+        deadline: "2026-03-23".into(),
+        certificate: Some(certificate),
+    };
+    let queued = DeletionStatus {
+        state: "queued".into(),
+        certificate: None,
+        ..done.clone()
+    };
+    response_shape(&doc, "DeletionStatus", &done, &queued);
 }
