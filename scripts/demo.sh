@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# The main job, for now: a simulated phone refuses to collect before consent,
+# The main job. First `laowu demo`: a server in-process on a free loopback
+# port, a worker and a supervisor end to end over HTTP (registration with the
+# SMS code, check-ins, sync, review, the decision back, the wages CSV). Then
+# a simulated phone's privacy walk: it refuses to collect before consent,
 # stores a worker's personal data sealed once they agree, proves none of it is
 # on disk in clear, refuses a wrong key, checks in at a site (field check-in,
 # mock location, review, the signed chain), honours a withdrawal, verifies a
@@ -9,6 +12,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 cargo build -q -p laowu-cli --locked
+echo "== the whole product, end to end: laowu demo"
+"$ROOT/target/debug/laowu" demo
+echo
 laowu() { "$ROOT/target/debug/laowu" --home "$HOME_DIR" "$@"; }
 HOME_DIR="$ROOT/laowu-phone-demo"
 rm -rf "$HOME_DIR"

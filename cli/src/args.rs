@@ -30,6 +30,10 @@ pub struct Cli {
     /// version would ship it; default: the policy bundled with this build.
     #[arg(long, global = true, value_name = "PATH")]
     pub policy: Option<PathBuf>,
+    /// The server to talk to (`http://127.0.0.1:8080`); remembered by the
+    /// phone, so later commands need it only to switch servers.
+    #[arg(long, global = true, value_name = "URL")]
+    pub server: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -95,9 +99,22 @@ pub enum Command {
     /// Registration and real-name data (shown masked).
     #[command(subcommand)]
     Identity(IdentityCommand),
-    /// The account: delete it on this phone.
+    /// The account on the server (register, verify, login, reset-password) and deleting it.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Push the outbox to the server and pull sites, decisions and the time.
+    Sync(SyncArgs),
+    /// A supervisor's review of their sites (on the server).
+    #[command(subcommand)]
+    Supervisor(SupervisorCommand),
+    /// The whole product in one command: a server in-process, a worker and a
+    /// supervisor, every step printed.
+    Demo {
+        /// Keep the demo's server and phone directories here (default: a
+        /// temporary directory, removed at the end).
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
+    },
     /// The Chinese working-day calendar that deadlines are counted on.
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -427,9 +444,97 @@ pub struct IdentitySetArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum AccountCommand {
+    /// Ask the server to text a registration code to this number (sms.log on
+    /// the embedded server).
+    Register {
+        #[arg(long, value_name = "P")]
+        phone: String,
+    },
+    /// Create the account with the texted code and a password, then sign in
+    /// and register this phone's device key.
+    Verify {
+        #[arg(long, value_name = "P")]
+        phone: String,
+        #[arg(long, value_name = "C")]
+        code: String,
+        #[arg(long, value_name = "W")]
+        password: String,
+    },
+    /// Sign in with the number and password.
+    Login {
+        #[arg(long, value_name = "P")]
+        phone: String,
+        #[arg(long, value_name = "W")]
+        password: String,
+    },
+    /// Without --code: text a reset code. With --code and --new-password:
+    /// set the new password (sign in again afterwards).
+    ResetPassword {
+        #[arg(long, value_name = "P")]
+        phone: String,
+        #[arg(long, value_name = "C", requires = "new_password")]
+        code: Option<String>,
+        #[arg(long, value_name = "W", requires = "code")]
+        new_password: Option<String>,
+    },
     /// Delete the account on this phone: every key shredded, the store and the
-    /// vault key removed; prints the server's deadline (15 working days).
+    /// vault key removed; prints the server's deadline (15 working days) and,
+    /// when the phone is linked to a server, hands it the signed request.
     Delete,
+    /// After `account delete`: hands the request to the server if that failed,
+    /// then shows whether the server has deleted the account, with its signed
+    /// certificate once done.
+    DeletionStatus,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SyncArgs {
+    /// Only show the outbox, the refusals and the link; send nothing.
+    #[arg(long)]
+    pub status: bool,
+    /// Items per push.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub batch_size: usize,
+    /// Tries of each request before giving up (the rest stays queued).
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub max_attempts: u32,
+    /// The first retry's longest wait, in milliseconds (doubling, with jitter).
+    #[arg(long, default_value_t = 250, value_name = "MS")]
+    pub base_delay_ms: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SupervisorCommand {
+    /// Every check-in and make-up request at a site on a day.
+    Day {
+        #[arg(long, value_name = "S")]
+        site: String,
+        /// YYYY-MM-DD (default: today in China).
+        #[arg(long, value_name = "D")]
+        date: Option<String>,
+    },
+    /// Approve a field check-in or make-up request.
+    Approve {
+        id: String,
+        #[arg(long, value_name = "T")]
+        note: Option<String>,
+    },
+    /// Reject a field check-in or make-up request.
+    Reject {
+        id: String,
+        #[arg(long, value_name = "T")]
+        note: Option<String>,
+    },
+    /// The month's attendance at a site as CSV (for wages).
+    Export {
+        #[arg(long, value_name = "S")]
+        site: String,
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// Write the CSV here instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -46,6 +46,11 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
         Command::Account(AccountCommand::Delete) => {
             crate::identity::delete_account(&open(home)?, home)
         }
+        Command::Account(AccountCommand::DeletionStatus) => crate::server::deletion_status(home),
+        Command::Account(cmd) => crate::server::account(&open(home)?, cli.server.as_deref(), cmd),
+        Command::Sync(args) => crate::server::sync(&open(home)?, cli.server.as_deref(), args),
+        Command::Supervisor(cmd) => crate::server::supervisor(&open(home)?, cmd),
+        Command::Demo { keep } => crate::demo::run(keep.as_deref(), cli.json),
         Command::Calendar(cmd) => crate::identity::calendar(&open(home)?, cmd),
         Command::QuickLogin(cmd) => crate::identity::quick_login(&open(home)?, cmd),
         Command::Privacy(PrivacyCommand::Export) => {

@@ -6,6 +6,7 @@ use laowu_core::app::AppError;
 use laowu_core::consent::ConsentError;
 use laowu_core::ledger::LedgerError;
 use laowu_core::store::StoreError;
+use laowu_core::sync::SyncError;
 
 /// What the CLI's caller can act on. `code` is stable; `message` never holds
 /// personal data.
@@ -21,7 +22,6 @@ pub const EXIT_UNEXPECTED: u8 = 1;
 pub const EXIT_INVALID: u8 = 2;
 pub const EXIT_CONSENT: u8 = 3;
 pub const EXIT_KEY_OR_STORE: u8 = 4;
-#[allow(dead_code)] // network failures arrive with sync
 pub const EXIT_NETWORK: u8 = 5;
 
 impl Failure {
@@ -117,6 +117,7 @@ impl From<AppError> for Failure {
                 message: e.to_string(),
             },
             AppError::Attendance(e) => Failure::invalid(e.field(), e.reason()),
+            AppError::Sync(e) => e.into(),
             AppError::Identity(e) => Failure::invalid(e.field(), e.reason()),
             AppError::NotFound { field, .. } => Failure {
                 exit: EXIT_INVALID,
@@ -156,4 +157,68 @@ pub fn usage(e: clap::Error) -> ExitCode {
             ExitCode::from(EXIT_INVALID)
         }
     }
+}
+
+/// The server's own codes pass through (`forbidden`, `not_found`,
+/// `conflict`, `rate_limited`, `unauthorised`, ...); a field error is exit 2
+/// like any invalid input, the rest exit 5.
+impl From<SyncError> for Failure {
+    fn from(e: SyncError) -> Self {
+        let message = e.to_string();
+        match e {
+            SyncError::Server {
+                code,
+                field: Some(field),
+                ..
+            } if code == "invalid_input" => Failure::invalid(&field, message),
+            SyncError::Server { code, .. } => Failure {
+                exit: EXIT_NETWORK,
+                code: server_code(&code),
+                field: None,
+                message,
+            },
+            SyncError::Offline { .. } => Failure {
+                exit: EXIT_NETWORK,
+                code: "offline",
+                field: Some("server".into()),
+                message,
+            },
+            SyncError::NoSession => Failure {
+                exit: EXIT_NETWORK,
+                code: "not_signed_in",
+                field: Some("server".into()),
+                message,
+            },
+            SyncError::BadAnswer(_)
+            | SyncError::ServerKeyChanged
+            | SyncError::BadServerSignature(_) => Failure {
+                exit: EXIT_NETWORK,
+                code: "server_untrusted",
+                field: Some("server".into()),
+                message,
+            },
+        }
+    }
+}
+
+/// The server's code as a `'static` string: the known ones by name, anything
+/// newer as `server_error`.
+fn server_code(code: &str) -> &'static str {
+    use laowu_protocol::error_code::*;
+    [
+        INVALID_INPUT,
+        UNAUTHORISED,
+        FORBIDDEN,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        CONFLICT,
+        PAYLOAD_TOO_LARGE,
+        UNSUPPORTED_MEDIA_TYPE,
+        RATE_LIMITED,
+        INTERNAL,
+        UNAVAILABLE,
+    ]
+    .into_iter()
+    .find(|c| *c == code)
+    .unwrap_or("server_error")
 }

@@ -90,6 +90,7 @@ fn view_report(view: &IdentityView) -> Report {
 /// Deletes the account: the core shreds and removes the store and leaves the
 /// signed request; the CLI's software vault key goes too.
 pub fn delete_account(phone: &Phone, home: &Path) -> Result<Report, Failure> {
+    let server = phone.server_link()?.map(|link| link.server);
     let (request, path) = phone.delete_account(now_ms())?;
     let vault = home.join("vault.key");
     if vault.exists() {
@@ -100,9 +101,28 @@ pub fn delete_account(phone: &Phone, home: &Path) -> Result<Report, Failure> {
             )
         })?;
     }
+    let handed = server.map(|server| crate::server::hand_over_deletion(home, &server));
+    let server_line = match &handed {
+        Some(Ok(r)) => format!(
+            "\nthe server queued it as {} (deadline {})",
+            r.request_id, r.deadline
+        ),
+        Some(Err(f)) => format!(
+            "\nthe server could not be told yet ({}): run `laowu account deletion-status` to retry",
+            f.code
+        ),
+        None => String::new(),
+    };
+    let server_json = match &handed {
+        Some(Ok(r)) => {
+            json!({"submitted": true, "request_id": r.request_id, "deadline": r.deadline})
+        }
+        Some(Err(f)) => json!({"submitted": false, "code": f.code}),
+        None => json!(null),
+    };
     Ok(Report {
         text: format!(
-            "account deleted on this phone; the server must delete it by {} ({} from {}); request in {}",
+            "account deleted on this phone; the server must delete it by {} ({} from {}); request in {}{server_line}",
             request.deadline,
             if request.deadline_basis == "working_days" {
                 "15 working days"
@@ -120,6 +140,7 @@ pub fn delete_account(phone: &Phone, home: &Path) -> Result<Report, Failure> {
             "deadline_basis": request.deadline_basis,
             "calendar_version": request.calendar_version,
             "request_file": path.display().to_string(),
+            "server": server_json,
         }),
     })
 }

@@ -7,12 +7,14 @@ mod args;
 mod attendance;
 mod commands;
 mod consent;
+mod demo;
 mod disclosures;
 mod failure;
 mod identity;
 mod ledger;
 mod output;
 mod policy;
+mod server;
 
 use std::process::ExitCode;
 
