@@ -1,0 +1,202 @@
+//! Sync throughput, fault-free, over real HTTP on loopback, against the real
+//! server in-process (embedded SQLite, `synchronous=FULL`).
+//!
+//! - one phone: check-ins per second through `Phone::sync` (batches of 100),
+//!   with the ledger entries each check-in makes riding along;
+//! - server ingest: 8 phones syncing at once, items per second stored.
+//!
+//! `cargo bench -p laowu-tests --bench sync` prints the median of 5 runs.
+//! Recording the check-ins is not timed.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use laowu_core::app::{CheckInRequest, LocationSensor, Phone, RawObservation, WifiSensor};
+use laowu_core::attendance::{Datum, DeviceNow, Provider, RawReading, SiteSpec};
+use laowu_core::consent::Policy;
+use laowu_core::store::{OpenMode, SoftwareVault};
+use laowu_core::sync::SyncOptions;
+use laowu_protocol::CodePurpose;
+use laowu_server::{AppState, Config, PasswordHashParams};
+use tokio::runtime::Runtime;
+
+const RUNS: usize = 5;
+const CHECK_INS: usize = 1_000;
+const INGEST_PHONES: usize = 8;
+const INGEST_CHECK_INS: usize = 500;
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+struct Fix;
+impl LocationSensor for Fix {
+    fn current_fix(&self) -> Option<RawReading> {
+        let now = now_ms();
+        Some(RawReading {
+            lat: 31.2304,
+            lon: 121.4737,
+            accuracy_m: 10.0,
+            datum: Datum::Wgs84,
+            provider: Provider::Gps,
+            device_time_ms: now,
+            elapsed_ms: now,
+            mock: false,
+            speed_mps: None,
+        })
+    }
+}
+
+struct NoWifi;
+impl WifiSensor for NoWifi {
+    fn scan(&self) -> Vec<RawObservation> {
+        Vec::new()
+    }
+}
+
+/// A server on a free loopback port; returns its URL and data directory.
+fn server(runtime: &Runtime, data: &Path) -> String {
+    let mut config = Config::new(data);
+    config.password_hash = PasswordHashParams::INSECURE_FAST;
+    let state = runtime.block_on(AppState::open(config)).unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    runtime.spawn(laowu_server::serve(
+        listener,
+        state,
+        std::future::pending::<()>(),
+    ));
+    url
+}
+
+/// A signed-in phone holding `check_ins` unsynced check-ins.
+fn phone(home: &Path, url: &str, sms_log: &Path, i: usize, check_ins: usize) -> Phone {
+    std::fs::create_dir_all(home).unwrap();
+    let vault = Arc::new(SoftwareVault::open_or_create(home).unwrap());
+    let phone = Phone::open(home, vault, OpenMode::Create, Policy::bundled()).unwrap();
+    phone.accept_all(now_ms()).unwrap();
+    phone
+        .add_site(
+            SiteSpec::circle(
+                "s".into(),
+                "工地".into(),
+                Datum::Wgs84,
+                31.2304,
+                121.4737,
+                300.0,
+            ),
+            now_ms(),
+        )
+        .unwrap();
+    let number = format!("1390013{i:04}");
+    phone
+        .request_code(Some(url), &number, CodePurpose::Register, now_ms())
+        .unwrap();
+    let code = std::fs::read_to_string(sms_log)
+        .unwrap()
+        .lines()
+        .rev()
+        .find_map(|l| {
+            let (to, code) = l.split_once(' ')?;
+            to.ends_with(&number).then(|| code.trim().to_string())
+        })
+        .unwrap();
+    phone
+        .register_account(None, &number, &code, "bench-password", now_ms())
+        .unwrap();
+    for _ in 0..check_ins {
+        let now = now_ms();
+        let request = CheckInRequest {
+            site: None,
+            reason: None,
+            preview: false,
+        };
+        let now = DeviceNow {
+            device_ms: now,
+            elapsed_ms: now,
+        };
+        phone.check_in(&request, &Fix, &NoWifi, now).unwrap();
+    }
+    phone
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` would run this too.
+    if std::env::args().any(|a| a == "--test" || a == "--list") {
+        return;
+    }
+    let runtime = Runtime::new().unwrap();
+    let options = SyncOptions::default();
+
+    let mut per_phone = Vec::new();
+    let mut items_per_s = Vec::new();
+    for run in 0..RUNS {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("server");
+        let url = server(&runtime, &data);
+        let p = phone(
+            &tmp.path().join("phone"),
+            &url,
+            &data.join("sms.log"),
+            run,
+            CHECK_INS,
+        );
+        let start = Instant::now();
+        let report = p.sync(&options, now_ms(), now_ms()).unwrap();
+        let took = start.elapsed();
+        assert_eq!(report.outbox, 0);
+        per_phone.push(CHECK_INS as f64 / took.as_secs_f64());
+        items_per_s.push(report.accepted as f64 / took.as_secs_f64());
+    }
+    println!(
+        "one phone, {CHECK_INS} check-ins (+ their ledger entries), batches of 100: median {:.0} check-ins/s ({:.0} items/s); runs {:?}",
+        median(per_phone.clone()),
+        median(items_per_s),
+        per_phone.iter().map(|v| v.round()).collect::<Vec<_>>()
+    );
+
+    let mut ingest = Vec::new();
+    for run in 0..RUNS {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("server");
+        let url = server(&runtime, &data);
+        let phones: Vec<Phone> = (0..INGEST_PHONES)
+            .map(|i| {
+                phone(
+                    &tmp.path().join(format!("p{i}")),
+                    &url,
+                    &data.join("sms.log"),
+                    run * 100 + i,
+                    INGEST_CHECK_INS,
+                )
+            })
+            .collect();
+        let start = Instant::now();
+        let stored: u64 = std::thread::scope(|s| {
+            let handles: Vec<_> = phones
+                .iter()
+                .map(|p| s.spawn(|| p.sync(&options, now_ms(), now_ms()).unwrap().accepted))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        let took: Duration = start.elapsed();
+        ingest.push(stored as f64 / took.as_secs_f64());
+    }
+    println!(
+        "server ingest, {INGEST_PHONES} phones at once ({} check-ins + ledger entries): median {:.0} items/s; runs {:?}",
+        INGEST_PHONES * INGEST_CHECK_INS,
+        median(ingest.clone()),
+        ingest.iter().map(|v| v.round()).collect::<Vec<_>>()
+    );
+}
