@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds laowu-ffi, generates its Kotlin bindings from the built library (library
-# mode, config from bindings/ffi/uniffi.toml) and runs the JUnit tests in
-# bindings/kotlin, which load the library through JNA. Runnable from any directory.
+# Builds laowu-ffi and laowu-server, generates the Kotlin bindings from the built
+# library (library mode, config from bindings/ffi/uniffi.toml) and runs the JUnit
+# tests in bindings/kotlin, which load the library through JNA (the server journey
+# test starts the built server binary). Runnable from any directory.
 #
 # Needs cargo, a JDK 17+ and Maven 3.8+ on PATH; Maven fetches the pinned plugins
 # and dependencies from Maven Central into ~/.m2 on the first run.
@@ -27,6 +28,9 @@ kotlin_dir="$root/bindings/kotlin"
 generated="$kotlin_dir/target/generated-sources/uniffi"
 
 cargo build -p laowu-ffi
+# ServerSyncJourneyTest starts the real server binary.
+cargo build -p laowu-server --locked
+server_bin="$lib_dir/laowu-server"
 
 # Regenerate from scratch so no stale file from an older API is compiled.
 rm -rf "$generated"
@@ -40,7 +44,8 @@ cd "$kotlin_dir"
 status=0
 # Quiet Maven still prints compiler errors and failing tests; the sed only drops
 # the colour resets Maven writes even in batch mode.
-mvn -B -q -Dstyle.color=never test -Djna.library.path="$lib_dir" 2>&1 \
+mvn -B -q -Dstyle.color=never test -Djna.library.path="$lib_dir" \
+    -Dlaowu.server.bin="$server_bin" 2>&1 \
     | sed -u -e 's/\x1b\[[0-9;]*m//g' || status=$?
 
 # Quiet mode hides Surefire's summary, so print one from its reports.

@@ -3,7 +3,6 @@ package cn.laowu.core
 import java.nio.file.Path
 import java.time.Instant
 import java.time.ZoneId
-import java.util.concurrent.atomic.AtomicInteger
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
@@ -12,26 +11,6 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
-
-/** The phone's location capability, faked: returns [fix] and counts the calls. */
-private class FakeLocation(var fix: LocationFix?) : LocationProvider {
-    val calls = AtomicInteger()
-
-    override fun currentFix(): LocationFix? {
-        calls.incrementAndGet()
-        return fix
-    }
-}
-
-/** The phone's WiFi capability, faked: returns [aps] and counts the calls. */
-private class FakeWifi(var aps: List<WifiAccessPoint> = emptyList()) : WifiScanner {
-    val calls = AtomicInteger()
-
-    override fun scan(): List<WifiAccessPoint> {
-        calls.incrementAndGet()
-        return aps
-    }
-}
 
 /** A worker checking in at a site, through the real library, with faked sensors. */
 class AttendanceJourneyTest {

@@ -2,6 +2,7 @@ package cn.laowu.core
 
 import java.nio.file.Files
 import java.nio.file.Path
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.io.path.isRegularFile
 import kotlin.io.path.readBytes
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -17,6 +18,26 @@ fun openStore(dir: Path, vault: KeyVault): LaowuStore =
             s.accept(s.consent().purposes.map { it.id }, System.currentTimeMillis())
         }
     }
+
+/** The phone's location capability, faked: returns [fix] and counts the calls. */
+class FakeLocation(var fix: LocationFix?) : LocationProvider {
+    val calls = AtomicInteger()
+
+    override fun currentFix(): LocationFix? {
+        calls.incrementAndGet()
+        return fix
+    }
+}
+
+/** The phone's WiFi capability, faked: returns [aps] and counts the calls. */
+class FakeWifi(var aps: List<WifiAccessPoint> = emptyList()) : WifiScanner {
+    val calls = AtomicInteger()
+
+    override fun scan(): List<WifiAccessPoint> {
+        calls.incrementAndGet()
+        return aps
+    }
+}
 
 /** The bundled policy's purpose that covers a category, for test writes. */
 fun purposeFor(category: DataCategory): String = when (category) {
