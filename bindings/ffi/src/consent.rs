@@ -113,3 +113,79 @@ pub struct WithdrawalResult {
     /// Rows of the purpose deleted from categories other purposes still use.
     pub purpose_rows_removed: u64,
 }
+
+/// A third-party SDK as the policy discloses it, for the consent screen.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct SdkDisclosure {
+    pub id: String,
+    pub name: String,
+    pub vendor: String,
+    pub purpose: String,
+    pub scenario: String,
+    pub data_types: Vec<String>,
+    pub collection: String,
+    pub policy_url: String,
+}
+
+/// A purpose's terms as the policy states them.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PurposeTerms {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub essential: bool,
+    pub sensitive: bool,
+    pub data: Vec<String>,
+    pub sdks: Vec<String>,
+    pub retention_days: u32,
+}
+
+/// The policy in force, whole: what the first-run consent screen shows.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PolicyView {
+    pub version: String,
+    pub effective: String,
+    pub title: String,
+    pub text: String,
+    pub purposes: Vec<PurposeTerms>,
+    pub sdks: Vec<SdkDisclosure>,
+}
+
+impl From<&laowu_core::consent::Policy> for PolicyView {
+    fn from(p: &laowu_core::consent::Policy) -> Self {
+        PolicyView {
+            version: p.version.clone(),
+            effective: p.effective.clone(),
+            title: p.title.clone(),
+            text: p.text.clone(),
+            purposes: p
+                .purposes
+                .iter()
+                .map(|t| PurposeTerms {
+                    id: t.id.to_string(),
+                    name: t.name.clone(),
+                    description: t.description.clone(),
+                    essential: t.essential,
+                    sensitive: t.sensitive,
+                    data: t.data.clone(),
+                    sdks: t.sdks.clone(),
+                    retention_days: t.retention_days,
+                })
+                .collect(),
+            sdks: p
+                .sdks
+                .iter()
+                .map(|s| SdkDisclosure {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    vendor: s.vendor.clone(),
+                    purpose: s.purpose.clone(),
+                    scenario: s.scenario.clone(),
+                    data_types: s.data_types.clone(),
+                    collection: s.collection.clone(),
+                    policy_url: s.policy_url.clone(),
+                })
+                .collect(),
+        }
+    }
+}

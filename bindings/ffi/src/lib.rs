@@ -20,7 +20,8 @@ pub use attendance::{
 };
 pub use category::DataCategory;
 pub use consent::{
-    ConsentReceipt, ConsentState, ConsentView, PurposeGrant, ShreddedCategory, WithdrawalResult,
+    ConsentReceipt, ConsentState, ConsentView, PolicyView, PurposeGrant, PurposeTerms,
+    SdkDisclosure, ShreddedCategory, WithdrawalResult,
 };
 pub use error::LaowuError;
 pub use identity::{

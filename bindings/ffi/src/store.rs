@@ -70,6 +70,12 @@ impl LaowuStore {
         self.phone.consent_status().into()
     }
 
+    /// The policy in force: its text, each purpose's terms and every
+    /// third-party SDK it discloses.
+    pub fn policy(&self) -> crate::consent::PolicyView {
+        self.phone.gate().policy().into()
+    }
+
     /// Grants exactly `purposes` among those to decide (others are refused)
     /// and opts into any other optional purpose named. Nothing is pre-granted.
     pub fn accept(&self, purposes: Vec<String>, at_ms: i64) -> Result<ConsentView, LaowuError> {
