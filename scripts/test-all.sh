@@ -2,7 +2,7 @@
 # Every test of the project, in the order a failure is cheapest to find:
 # formatting and lints, the Rust tests (unit, CLI, proof tests), the Swift
 # syntax check over hand-written and freshly generated Swift, the Kotlin tests
-# on the JVM against the real library.
+# on the JVM against the real library, the Android app under Robolectric.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -27,5 +27,8 @@ scripts/check-c-header.sh
 
 step "Kotlin: generate the bindings and run the JUnit tests against the real library"
 scripts/test-kotlin.sh
+
+step "Android: compile the app against the Android framework jars and run its Robolectric tests on the real library"
+scripts/test-android.sh
 
 step "all tests passed"
