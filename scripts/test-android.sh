@@ -18,6 +18,8 @@ android_dir="$root/android"
 generated="$android_dir/target/generated-sources/uniffi"
 
 cargo build -q -p laowu-ffi
+# The supervisor screen's test starts the real server binary.
+cargo build -q -p laowu-server --locked
 rm -rf "$generated"
 cargo run -q -p uniffi-bindgen -- generate "$lib_dir/liblaowu_ffi.so" \
     --language kotlin --out-dir "$generated" --no-format
@@ -27,7 +29,7 @@ rm -rf "$reports"
 cd "$android_dir"
 status=0
 mvn -B -q -Dstyle.color=never test -Djna.library.path="$lib_dir" \
-    -Duniffi.generated.dir="$generated" 2>&1 \
+    -Duniffi.generated.dir="$generated" -Dlaowu.server.bin="$lib_dir/laowu-server" 2>&1 \
     | sed -u -e 's/\x1b\[[0-9;]*m//g' || status=$?
 
 tests=0 failures=0 errors=0

@@ -74,6 +74,15 @@ class AccountScreen(shell: Shell) : Screen(shell) {
             },
         )
         column.addView(shown)
+        // Quick login only when the worker asks for it; the core records the grant and
+        // keeps the unlocked key behind the platform's biometric prompt.
+        column.addView(
+            ui.button(T.quickLogin, "quick-login") {
+                call({ core.store.enableQuickLogin(core.biometric, core.clock.nowMs()) }) { on ->
+                    shell.message((if (on) T.quickLoginOn else T.quickLoginUnavailable).both())
+                }
+            },
+        )
         return ui.scroll(column)
     }
 }

@@ -39,6 +39,9 @@ object T {
     val codeSent = Tr("验证码已发送", "Code sent")
     val signedIn = Tr("已登录", "Signed in")
 
+    val quickLogin = Tr("开启指纹登录", "Turn on fingerprint login")
+    val quickLoginOn = Tr("指纹登录已开启", "Fingerprint login is on")
+    val quickLoginUnavailable = Tr("本机无法使用指纹登录", "Fingerprint login is not available on this phone")
     val realName = Tr("实名信息", "Real-name data")
     val name = Tr("姓名", "Name")
     val save = Tr("保存", "Save")
