@@ -1,7 +1,9 @@
 package cn.laowu.app
 
 import android.app.Activity
+import android.os.Build
 import android.os.Bundle
+import android.view.WindowInsets
 import android.view.ViewGroup.LayoutParams.MATCH_PARENT
 import android.view.ViewGroup.LayoutParams.WRAP_CONTENT
 import android.widget.FrameLayout
@@ -52,6 +54,15 @@ class MainActivity : Activity(), Shell {
             addView(content, LinearLayout.LayoutParams(MATCH_PARENT, 0, 1f))
             addView(messages, LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT))
             addView(HorizontalScrollView(this@MainActivity).apply { addView(nav) })
+        }
+        // targetSdk 35 draws edge to edge on Android 15+: keep the content clear of
+        // the status and navigation bars.
+        root.setOnApplyWindowInsetsListener { view, insets ->
+            if (Build.VERSION.SDK_INT >= 30) {
+                val bars = insets.getInsets(WindowInsets.Type.systemBars() or WindowInsets.Type.ime())
+                view.setPadding(bars.left, bars.top, bars.right, bars.bottom)
+            }
+            insets
         }
         setContentView(root)
         home()
