@@ -32,14 +32,21 @@ impl Bssid {
             )
         };
         let octets: Vec<&str> = s.trim().split([':', '-']).collect();
+        // iOS writes octets without their leading zero (a8:6:68:d9:71:b): one
+        // digit is accepted and padded, so both platforms name an AP alike.
         if octets.len() != 6
             || octets
                 .iter()
-                .any(|o| o.len() != 2 || !o.bytes().all(|b| b.is_ascii_hexdigit()))
+                .any(|o| o.is_empty() || o.len() > 2 || !o.bytes().all(|b| b.is_ascii_hexdigit()))
         {
             return Err(invalid());
         }
-        let normal = octets.join(":").to_ascii_lowercase();
+        let normal = octets
+            .iter()
+            .map(|o| format!("{o:0>2}"))
+            .collect::<Vec<_>>()
+            .join(":")
+            .to_ascii_lowercase();
         if normal == "00:00:00:00:00:00" || normal == "ff:ff:ff:ff:ff:ff" {
             return Err(AttendanceError::invalid(
                 field,
@@ -202,7 +209,7 @@ mod tests {
             "aa:bb:cc:dd:ee:ff:00",
             "aabbccddeeff",
             "aa:bb:cc:dd:ee:gg",
-            "a:bb:cc:dd:ee:ff",
+            "aaa:bb:cc:dd:ee:ff",
             "00:00:00:00:00:00",
             "FF:FF:FF:FF:FF:FF",
         ] {
@@ -251,10 +258,39 @@ mod tests {
         assert!(!match_scan(&known, &[]).matched);
     }
 
+    /// iOS cannot scan: its "scan" is the connected network alone, with no
+    /// signal strength (the shell reports 0 dBm as a placeholder).
+    #[test]
+    fn the_connected_network_alone_is_enough() {
+        let known = [
+            ap("aa:bb:cc:dd:ee:01", "site"),
+            ap("aa:bb:cc:dd:ee:02", "site"),
+        ];
+        let connected = [Observation::new("AA:BB:CC:DD:EE:02", "site", 0).unwrap()];
+        let m = match_scan(&known, &connected);
+        assert!(m.matched && !m.ssid_only);
+        assert_eq!(m.access_point, Some(1));
+
+        let elsewhere = [Observation::new("11:22:33:44:55:66", "home", 0).unwrap()];
+        let m = match_scan(&known, &elsewhere);
+        assert!(!m.matched && !m.ssid_only);
+        assert_eq!(m.access_point, None);
+    }
+
     #[test]
     fn debug_hides_bssids() {
         let o = Observation::new("aa:bb:cc:dd:ee:01", "home", -50).unwrap();
         let text = format!("{o:?} {:?}", o.bssid);
         assert!(!text.contains("aa:bb") && !text.contains("home"), "{text}");
+    }
+
+    #[test]
+    fn octets_without_their_leading_zero_name_the_same_access_point() {
+        let short = Bssid::parse("wifi", "A8:6:68:d9:71:b").unwrap();
+        assert_eq!(short.as_str(), "a8:06:68:d9:71:0b");
+        assert_eq!(short, Bssid::parse("wifi", "a8:06:68:d9:71:0b").unwrap());
+        for bad in ["a8::68:d9:71:0b", "a8:006:68:d9:71:0b", "a8:6:68:d9:71"] {
+            assert!(Bssid::parse("wifi", bad).is_err(), "{bad}");
+        }
     }
 }
