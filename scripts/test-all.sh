@@ -24,6 +24,7 @@ scripts/gen-swift.sh target/debug/liblaowu_ffi.so
 scripts/check-swift.sh
 scripts/check-c-header.sh
 (cd tools/swift-syntax-check && npm test --silent)
+node ios/check-strings.js
 
 step "Kotlin: generate the bindings and run the JUnit tests against the real library"
 scripts/test-kotlin.sh

@@ -5,8 +5,9 @@
 #
 #   bindings/swift/build-xcframework.sh [CARGO_PROFILE]    # default: mobile (see Cargo.toml)
 #
-# Run scripts/gen-swift.sh from the same source as well: the generated Swift
-# checks at start-up that the library's API checksums match its own.
+# It then runs scripts/gen-swift.sh from the same source, so the package is
+# complete: the generated Swift checks at start-up that the library's API
+# checksums match its own.
 set -euo pipefail
 
 if [[ "$(uname -s)" != Darwin ]] || ! command -v xcodebuild >/dev/null 2>&1; then
@@ -52,4 +53,9 @@ xcodebuild -create-xcframework \
     -library "$work/macos/liblaowu_ffi.a" \
     -output "$HERE/LaowuRust.xcframework"
 
-echo "build-xcframework: wrote bindings/swift/LaowuRust.xcframework ($PROFILE profile)"
+# The header and module map (the LaowuFFI target) and the Swift (the Laowu target).
+# A host build is enough: the generated code does not depend on the target.
+cargo build --manifest-path "$ROOT/Cargo.toml" -p laowu-ffi
+"$ROOT/scripts/gen-swift.sh" "$ROOT/target/debug/liblaowu_ffi.dylib"
+
+echo "build-xcframework: wrote bindings/swift/LaowuRust.xcframework ($PROFILE profile) and the generated sources"
