@@ -20,6 +20,20 @@ use crate::ledger::{Accessor, Capability, LedgerEntry, Outcome};
 use crate::store::DataCategory;
 
 pub(crate) const PURPOSE: &str = "attendance";
+/// How much history a check-in reads at least: weeks of punches at several
+/// a day.
+const RECENT_EVENTS: usize = 256;
+/// How far before the newest event a check-in's history must reach: the shift
+/// days a punch can belong to (a night shift, yesterday) and more.
+const LOOKBACK_MS: i64 = 3 * 86_400_000;
+
+/// When an event happened: a check-in's trusted time, a request's filing time.
+fn event_ms(e: &Event) -> i64 {
+    match &e.body {
+        EventBody::CheckIn(c) => c.at_ms,
+        EventBody::Makeup(m) => m.filed_at_ms,
+    }
+}
 const SITE_KIND: &str = "attendance.site";
 const ANCHOR_KIND: &str = "attendance.time_anchor";
 pub(crate) const EVENT_KIND: &str = "attendance.event";
@@ -167,7 +181,7 @@ impl Phone {
         let scan = read_wifi(&permit, wifi)?;
 
         let anchor = self.time_anchor()?;
-        let history = self.chain_events()?;
+        let history = self.recent_chain_events()?;
         let prior = prior_check_ins(&history);
         let previous = self.previous_fix(&history)?;
         let inputs = Inputs {
@@ -310,9 +324,13 @@ impl Phone {
     ) -> Result<Event, AppError> {
         let key = DeviceKey::load_or_create(&self.store)?;
         let head = self.chain_head()?;
-        // A cheap check before chaining on: no gap, and the end is the sealed
-        // head (signatures are checked by `verify_attendance`).
-        let contiguous = history.iter().zip(1u64..).all(|(e, seq)| e.seq == seq);
+        // A cheap check before chaining on: no gap in what was read (from the
+        // first event, or a recent window of RECENT_EVENTS), and the end is the
+        // sealed head (signatures are checked by `verify_attendance`).
+        let contiguous = history.windows(2).all(|w| w[1].seq == w[0].seq + 1)
+            && history
+                .first()
+                .is_none_or(|e| e.seq == 1 || history.len() >= RECENT_EVENTS);
         if !contiguous || head != history.last().and_then(Event::head) {
             return Err(AppError::Store(crate::store::StoreError::Corrupt {
                 reason: "the attendance chain does not end at its sealed head".into(),
@@ -345,6 +363,32 @@ impl Phone {
             .transpose()
     }
 
+    /// The newest events, oldest first: at least [`RECENT_EVENTS`], and back
+    /// at least [`LOOKBACK_MS`] before the newest, which is all a check-in
+    /// needs (the punches of the shift days around now, the last fix). Its
+    /// cost so does not grow with years of history.
+    fn recent_chain_events(&self) -> Result<Vec<Event>, AppError> {
+        let mut limit = RECENT_EVENTS;
+        loop {
+            let events: Vec<Event> = self
+                .store
+                .recent_records_of_kind(DataCategory::Location, EVENT_KIND, limit)?
+                .iter()
+                .map(|r| {
+                    serde_json::from_slice(&r.value).map_err(|_| corrupt("an attendance event"))
+                })
+                .collect::<Result<_, _>>()?;
+            let reaches_back = match (events.first(), events.last()) {
+                (Some(first), Some(last)) => event_ms(first) < event_ms(last) - LOOKBACK_MS,
+                _ => true,
+            };
+            if events.len() < limit || reaches_back {
+                return Ok(events);
+            }
+            limit = limit.saturating_mul(4);
+        }
+    }
+
     /// Every attendance event, in stored order.
     pub(crate) fn chain_events(&self) -> Result<Vec<Event>, AppError> {
         self.store
@@ -364,9 +408,9 @@ impl Phone {
         }) else {
             return Ok(None);
         };
-        let fixes = self
-            .store
-            .records_of_kind(DataCategory::Location, FIX_KIND)?;
+        let fixes =
+            self.store
+                .recent_records_of_kind(DataCategory::Location, FIX_KIND, RECENT_EVENTS)?;
         let Some(record) = fixes
             .iter()
             .rev()

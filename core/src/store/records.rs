@@ -197,6 +197,29 @@ impl Store {
         })
     }
 
+    /// The newest `limit` records of `kind` in `category`, oldest first: what
+    /// a check-in needs of the history, read without decrypting all of it.
+    pub fn recent_records_of_kind(
+        &self,
+        category: DataCategory,
+        kind: &str,
+        limit: usize,
+    ) -> Result<Vec<Record>> {
+        check_kind(kind)?;
+        self.read(|conn, keys| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, category, kind, value, at, purpose FROM record
+                 WHERE category = ?1 AND kind = ?2 ORDER BY seq DESC LIMIT ?3",
+            )?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let mut raws = stmt
+                .query_map(params![category.as_str(), kind, limit], RawRecord::from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            raws.reverse();
+            open_all(raws, keys)
+        })
+    }
+
     /// Deletes the records with these ids (retention: raw coordinates past
     /// their period); returns how many existed.
     pub fn delete_records(&self, ids: &[RecordId]) -> Result<u64> {
@@ -304,10 +327,10 @@ impl Store {
         let sealed_value = key.seal(&self.rng, slot("value", &id), value);
         let sealed_at = key.seal(&self.rng, slot("at", &id), &at_ms.to_be_bytes());
         let hash = lookup.then(|| key.lookup(kind, value));
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO record (id, category, kind, value, at, lookup, purpose) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![id, category.as_str(), kind, sealed_value, sealed_at, hash, purpose],
-        )?;
+        )?
+        .execute(params![id, category.as_str(), kind, sealed_value, sealed_at, hash, purpose])?;
         Ok(RecordId(id))
     }
 
