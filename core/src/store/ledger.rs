@@ -96,11 +96,11 @@ impl Store {
                 seqs.push(LedgerSeq(seq));
             }
             let head = key.seal(&store.rng, head_slot(), &Head { count, last }.encode());
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO ledger_head (category, head) VALUES (?1, ?2)
                  ON CONFLICT (category) DO UPDATE SET head = excluded.head",
-                params![CATEGORY.as_str(), head],
-            )?;
+            )?
+            .execute(params![CATEGORY.as_str(), head])?;
             Ok(Ok(seqs))
         })?
     }
@@ -190,18 +190,15 @@ impl Store {
 /// whose count and hash match the last row. Reads the head and one row.
 fn read_tip(conn: &Connection, key: Option<&DataKey>) -> Result<Head, LedgerError> {
     let last_row = conn
-        .query_row(
-            "SELECT seq, id, entry, prev_hash FROM ledger ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Vec<u8>>(2)?,
-                    r.get::<_, Vec<u8>>(3)?,
-                ))
-            },
-        )
+        .prepare_cached("SELECT seq, id, entry, prev_hash FROM ledger ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+            ))
+        })
         .optional()?;
     let head = read_head(conn, key)?;
     let (head, (raw_seq, id, entry, prev)) = match (head, last_row) {
@@ -247,11 +244,8 @@ fn read_tip(conn: &Connection, key: Option<&DataKey>) -> Result<Head, LedgerErro
 /// The head, if there is one.
 fn read_head(conn: &Connection, key: Option<&DataKey>) -> Result<Option<Head>, LedgerError> {
     let sealed: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT head FROM ledger_head WHERE category = ?1",
-            [CATEGORY.as_str()],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT head FROM ledger_head WHERE category = ?1")?
+        .query_row([CATEGORY.as_str()], |r| r.get(0))
         .optional()?;
     let Some(sealed) = sealed else {
         return Ok(None);
