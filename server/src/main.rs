@@ -2,8 +2,10 @@
 //!
 //! Listens on 127.0.0.1:8080 by default, keeps its database, master secret
 //! and SMS log in `./laowu-server-data`, logs to stderr (filter with
-//! `LAOWU_LOG`, e.g. `LAOWU_LOG=debug`), and shuts down gracefully on SIGINT
-//! or SIGTERM.
+//! `LAOWU_LOG`, e.g. `LAOWU_LOG=debug`; `--log-format json` for a log
+//! collector), and shuts down gracefully on SIGINT or SIGTERM. Every flag
+//! can also come from the environment (`LAOWU_LISTEN`, `LAOWU_DATA`,
+//! `LAOWU_LOG_FORMAT`), as container platforms configure processes.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,6 +25,7 @@ struct Args {
     #[arg(
         long,
         global = true,
+        env = "LAOWU_LISTEN",
         default_value = "127.0.0.1:8080",
         value_name = "ADDR"
     )]
@@ -31,10 +34,20 @@ struct Args {
     #[arg(
         long,
         global = true,
+        env = "LAOWU_DATA",
         default_value = "./laowu-server-data",
         value_name = "DIR"
     )]
     data: PathBuf,
+    /// How log lines are written: `text` for people, `json` (one object a line) for a collector.
+    #[arg(long, global = true, env = "LAOWU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -50,12 +63,14 @@ async fn main() -> ExitCode {
     if let Some(Command::Admin(command)) = args.command {
         return laowu_server::admin::run(&args.data, command).await;
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("LAOWU_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = EnvFilter::try_from_env("LAOWU_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
 
     let state = match AppState::open(Config::new(&args.data)).await {
         Ok(state) => state,

@@ -26,6 +26,11 @@ static ROUTES: &[Route] = &[
         handler: |m| on(m, health::health),
     },
     Route {
+        method: Method::GET,
+        path: "/v1/ready",
+        handler: |m| on(m, health::ready),
+    },
+    Route {
         method: Method::POST,
         path: "/v1/accounts/code",
         handler: |m| on(m, accounts::request_code),

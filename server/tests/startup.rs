@@ -118,3 +118,64 @@ fn the_binary_explains_a_refused_database_and_exits_non_zero() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("schema version 7 is newer"), "{stderr}");
 }
+
+#[test]
+fn the_binary_takes_its_configuration_from_the_environment_and_logs_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("env-data");
+    let mut child = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_laowu-server"))
+            .env("LAOWU_LISTEN", "127.0.0.1:0")
+            .env("LAOWU_DATA", &data)
+            .env("LAOWU_LOG_FORMAT", "json")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        assert_ne!(
+            stderr.read_line(&mut line).unwrap(),
+            0,
+            "exited before listening"
+        );
+        if let Some(addr) = line.trim().strip_prefix("laowu-server: listening on ") {
+            break addr.to_string();
+        }
+    };
+    let ready = {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.write_all(b"GET /v1/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        reply
+    };
+    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    assert!(ready.contains(r#""status":"ready""#), "{ready}");
+    assert!(
+        data.join("server.db").is_file(),
+        "LAOWU_DATA chose the data directory"
+    );
+    // The request is logged as one JSON object on a line.
+    let logged = loop {
+        line.clear();
+        assert_ne!(
+            stderr.read_line(&mut line).unwrap(),
+            0,
+            "no request log line"
+        );
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(line.trim()) else {
+            continue;
+        };
+        if value["fields"]["message"] == "request" {
+            break value;
+        }
+    };
+    assert_eq!(logged["fields"]["route"], "/v1/ready");
+    assert_eq!(logged["fields"]["status"], 200);
+    assert_eq!(logged["level"], "INFO");
+}

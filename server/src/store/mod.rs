@@ -59,6 +59,9 @@ pub trait Storage:
     /// Deletes what no request can use any more: expired codes, expired or
     /// long-revoked refresh tokens, rate events older than `keep_events_ms`.
     fn housekeeping(&self, now_ms: i64, keep_events_ms: i64) -> StoreFuture<'_, ()>;
+
+    /// One round trip to the database: whether it answers at all.
+    fn ping(&self) -> StoreFuture<'_, ()>;
 }
 
 /// The outcome of inserting a row that must be unique.

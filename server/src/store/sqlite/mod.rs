@@ -119,6 +119,13 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
 }
 
 impl Storage for SqliteStore {
+    fn ping(&self) -> StoreFuture<'_, ()> {
+        self.call(|conn| {
+            conn.query_row("SELECT 1", [], |_| Ok(()))?;
+            Ok(())
+        })
+    }
+
     fn housekeeping(&self, now_ms: i64, keep_events_ms: i64) -> StoreFuture<'_, ()> {
         self.call(move |conn| {
             let tx = conn.transaction()?;
