@@ -21,11 +21,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
+use common::sensors::{FixAt, NoWifi, now_ms};
 use common::{Rng, existing_vault, vault};
-use laowu_core::app::{CheckInRequest, LocationSensor, Phone, RawObservation, WifiSensor};
-use laowu_core::attendance::{Datum, DeviceNow, Provider, RawReading, SiteSpec};
+use laowu_core::app::{CheckInRequest, Phone};
+use laowu_core::attendance::{Datum, DeviceNow, SiteSpec};
 use laowu_core::consent::Policy;
 use laowu_core::store::OpenMode;
 use laowu_core::sync::SyncOptions;
@@ -38,38 +39,6 @@ const ENV_KILLS: &str = "LAOWU_CRASH_SYNC_KILLS";
 const SEED_VAR: &str = "LAOWU_CRASH_SEED";
 const DEFAULT_KILLS: usize = 20;
 const PHONE: &str = "13900139000";
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
-struct Fix;
-impl LocationSensor for Fix {
-    fn current_fix(&self) -> Option<RawReading> {
-        let now = now_ms();
-        Some(RawReading {
-            lat: 31.2305,
-            lon: 121.4738,
-            accuracy_m: 10.0,
-            datum: Datum::Wgs84,
-            provider: Provider::Gps,
-            device_time_ms: now,
-            elapsed_ms: now,
-            mock: false,
-            speed_mps: None,
-        })
-    }
-}
-
-struct NoWifi;
-impl WifiSensor for NoWifi {
-    fn scan(&self) -> Vec<RawObservation> {
-        Vec::new()
-    }
-}
 
 fn open_phone(home: &Path) -> Phone {
     Phone::open(
@@ -113,7 +82,7 @@ fn crash_sync_child() {
         let done = phone
             .check_in(
                 &CheckInRequest::default(),
-                &Fix,
+                &FixAt::new(31.2305, 121.4738),
                 &NoWifi,
                 DeviceNow {
                     device_ms: now,

@@ -7,6 +7,7 @@
 //! phone's outbox is empty, the server holds each event exactly once, and
 //! the totals agree on both sides.
 
+mod common;
 #[path = "fault/proxy.rs"]
 mod proxy;
 
@@ -14,10 +15,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use laowu_core::app::{CheckInRequest, LocationSensor, Phone, RawObservation, WifiSensor};
-use laowu_core::attendance::{Datum, DeviceNow, Provider, RawReading, SiteSpec};
+use common::sensors::{FixAt, NoWifi, now_ms};
+use laowu_core::app::{CheckInRequest, Phone};
+use laowu_core::attendance::{Datum, DeviceNow, SiteSpec};
 use laowu_core::consent::Policy;
 use laowu_core::store::{OpenMode, SoftwareVault};
 use laowu_core::sync::SyncOptions;
@@ -33,13 +35,6 @@ const PER_ROUND: usize = 100;
 const LAT: f64 = 31.2304;
 const LON: f64 = 121.4737;
 const PASSWORD: &str = "fault-test-password";
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 /// The server on a fixed loopback port, restartable on the same data.
 struct Server {
@@ -76,31 +71,6 @@ impl Server {
     async fn restart(&mut self) {
         self.stop().await;
         *self = Server::start(&self.data, self.addr).await;
-    }
-}
-
-struct Fix;
-impl LocationSensor for Fix {
-    fn current_fix(&self) -> Option<RawReading> {
-        let now = now_ms();
-        Some(RawReading {
-            lat: LAT,
-            lon: LON,
-            accuracy_m: 10.0,
-            datum: Datum::Wgs84,
-            provider: Provider::Gps,
-            device_time_ms: now,
-            elapsed_ms: now,
-            mock: false,
-            speed_mps: None,
-        })
-    }
-}
-
-struct NoWifi;
-impl WifiSensor for NoWifi {
-    fn scan(&self) -> Vec<RawObservation> {
-        Vec::new()
     }
 }
 
@@ -158,7 +128,7 @@ fn check_in(phone: &Phone) {
     let done = phone
         .check_in(
             &request,
-            &Fix,
+            &FixAt::new(LAT, LON),
             &NoWifi,
             DeviceNow {
                 device_ms: now,

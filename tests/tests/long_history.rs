@@ -6,11 +6,11 @@
 mod common;
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use common::sensors::{self, FixAt, NoWifi};
 use common::vault;
-use laowu_core::app::{CheckInRequest, LocationSensor, Phone, RawObservation, WifiSensor};
-use laowu_core::attendance::{Datum, DeviceNow, EventBody, Provider, RawReading, SiteSpec};
+use laowu_core::app::{CheckInRequest, Phone};
+use laowu_core::attendance::{Datum, DeviceNow, EventBody, SiteSpec};
 use laowu_core::consent::Policy;
 use laowu_core::store::OpenMode;
 
@@ -22,37 +22,9 @@ const DAY_MS: i64 = 86_400_000;
 /// How far the simulated clock is behind the real one.
 static BACK_MS: AtomicI64 = AtomicI64::new(0);
 
+/// The simulated phone's clock: wall time, [`BACK_MS`] ago.
 fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-        - BACK_MS.load(Ordering::Relaxed)
-}
-
-struct Fix;
-impl LocationSensor for Fix {
-    fn current_fix(&self) -> Option<RawReading> {
-        let now = now_ms();
-        Some(RawReading {
-            lat: 31.2305,
-            lon: 121.4738,
-            accuracy_m: 10.0,
-            datum: Datum::Wgs84,
-            provider: Provider::Gps,
-            device_time_ms: now,
-            elapsed_ms: now,
-            mock: false,
-            speed_mps: None,
-        })
-    }
-}
-
-struct NoWifi;
-impl WifiSensor for NoWifi {
-    fn scan(&self) -> Vec<RawObservation> {
-        Vec::new()
-    }
+    sensors::now_ms() - BACK_MS.load(Ordering::Relaxed)
 }
 
 #[test]
@@ -83,7 +55,7 @@ fn check_ins_past_the_read_window_still_chain_and_verify() {
     for i in 0..CHECK_INS {
         // Noon in China, ten days ago, then the real now.
         let back = if i < OLD_CHECK_INS {
-            let real = now_ms() + BACK_MS.load(Ordering::Relaxed);
+            let real = sensors::now_ms();
             let noon = real - (real + 8 * 3_600_000).rem_euclid(DAY_MS) + 12 * 3_600_000;
             real - (noon - 10 * DAY_MS)
         } else {
@@ -94,7 +66,11 @@ fn check_ins_past_the_read_window_still_chain_and_verify() {
         let done = phone
             .check_in(
                 &CheckInRequest::default(),
-                &Fix,
+                &FixAt {
+                    lat: 31.2305,
+                    lon: 121.4738,
+                    clock: now_ms,
+                },
                 &NoWifi,
                 DeviceNow {
                     device_ms: now,

@@ -10,6 +10,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use laowu_core::store::{KeyVault, SoftwareVault};
 
+pub mod sensors;
+
 /// The software vault of `home`, creating its master key if there is none.
 pub fn vault(home: &Path) -> Arc<dyn KeyVault> {
     Arc::new(SoftwareVault::open_or_create(home).expect("create vault.key"))
