@@ -8,17 +8,23 @@
 //! `cargo bench -p laowu-tests --bench sync` prints the median of 5 runs.
 //! Recording the check-ins is not timed.
 
+#[path = "../tests/common/sensors.rs"]
+mod sensors;
+#[path = "../tests/common/server.rs"]
+mod server;
+
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use laowu_core::app::{CheckInRequest, LocationSensor, Phone, RawObservation, WifiSensor};
-use laowu_core::attendance::{Datum, DeviceNow, Provider, RawReading, SiteSpec};
+use laowu_core::app::{CheckInRequest, Phone};
+use laowu_core::attendance::{Datum, DeviceNow, SiteSpec};
 use laowu_core::consent::Policy;
 use laowu_core::store::{OpenMode, SoftwareVault};
 use laowu_core::sync::SyncOptions;
 use laowu_protocol::CodePurpose;
-use laowu_server::{AppState, Config, PasswordHashParams};
+use sensors::{FixAt, NoWifi, now_ms};
+use server::{sms_code, start_server};
 use tokio::runtime::Runtime;
 
 const RUNS: usize = 5;
@@ -27,55 +33,6 @@ const INGEST_PHONES: usize = 8;
 const INGEST_CHECK_INS: usize = 500;
 /// Fault-free sync of one phone: at least this many check-ins per second.
 const TARGET_CHECK_INS_PER_S: usize = 1_000;
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
-struct Fix;
-impl LocationSensor for Fix {
-    fn current_fix(&self) -> Option<RawReading> {
-        let now = now_ms();
-        Some(RawReading {
-            lat: 31.2304,
-            lon: 121.4737,
-            accuracy_m: 10.0,
-            datum: Datum::Wgs84,
-            provider: Provider::Gps,
-            device_time_ms: now,
-            elapsed_ms: now,
-            mock: false,
-            speed_mps: None,
-        })
-    }
-}
-
-struct NoWifi;
-impl WifiSensor for NoWifi {
-    fn scan(&self) -> Vec<RawObservation> {
-        Vec::new()
-    }
-}
-
-/// A server on a free loopback port; returns its URL and data directory.
-fn server(runtime: &Runtime, data: &Path) -> String {
-    let mut config = Config::new(data);
-    config.password_hash = PasswordHashParams::INSECURE_FAST;
-    let state = runtime.block_on(AppState::open(config)).unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    runtime.spawn(laowu_server::serve(
-        listener,
-        state,
-        std::future::pending::<()>(),
-    ));
-    url
-}
 
 /// A signed-in phone holding `check_ins` unsynced check-ins.
 fn phone(home: &Path, url: &str, sms_log: &Path, i: usize, check_ins: usize) -> Phone {
@@ -100,15 +57,7 @@ fn phone(home: &Path, url: &str, sms_log: &Path, i: usize, check_ins: usize) -> 
     phone
         .request_code(Some(url), &number, CodePurpose::Register, now_ms())
         .unwrap();
-    let code = std::fs::read_to_string(sms_log)
-        .unwrap()
-        .lines()
-        .rev()
-        .find_map(|l| {
-            let (to, code) = l.split_once(' ')?;
-            to.ends_with(&number).then(|| code.trim().to_string())
-        })
-        .unwrap();
+    let code = sms_code(sms_log, &number);
     phone
         .register_account(None, &number, &code, "bench-password", now_ms())
         .unwrap();
@@ -123,7 +72,9 @@ fn phone(home: &Path, url: &str, sms_log: &Path, i: usize, check_ins: usize) -> 
             device_ms: now,
             elapsed_ms: now,
         };
-        phone.check_in(&request, &Fix, &NoWifi, now).unwrap();
+        phone
+            .check_in(&request, &FixAt::new(31.2304, 121.4737), &NoWifi, now)
+            .unwrap();
     }
     phone
 }
@@ -146,7 +97,7 @@ fn main() {
     for run in 0..RUNS {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("server");
-        let url = server(&runtime, &data);
+        let url = start_server(&runtime, &data);
         let p = phone(
             &tmp.path().join("phone"),
             &url,
@@ -182,7 +133,7 @@ fn main() {
     for run in 0..RUNS {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("server");
-        let url = server(&runtime, &data);
+        let url = start_server(&runtime, &data);
         let phones: Vec<Phone> = (0..INGEST_PHONES)
             .map(|i| {
                 phone(

@@ -24,6 +24,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::sensors::{FixAt, NoWifi, now_ms};
+use common::server::{sms_code, start_server};
 use common::{Rng, existing_vault, vault};
 use laowu_core::app::{CheckInRequest, Phone};
 use laowu_core::attendance::{Datum, DeviceNow, SiteSpec};
@@ -31,7 +32,6 @@ use laowu_core::consent::Policy;
 use laowu_core::store::OpenMode;
 use laowu_core::sync::SyncOptions;
 use laowu_protocol::CodePurpose;
-use laowu_server::{AppState, Config, PasswordHashParams};
 
 const CHILD: &str = "crash_sync_child";
 const ENV_HOME: &str = "LAOWU_CRASH_SYNC_HOME";
@@ -97,23 +97,6 @@ fn crash_sync_child() {
     }
 }
 
-/// A server on a free loopback port for the whole test; returns its URL.
-fn start_server(runtime: &tokio::runtime::Runtime, data: &Path) -> String {
-    let mut config = Config::new(data);
-    config.password_hash = PasswordHashParams::INSECURE_FAST;
-    let state = runtime.block_on(AppState::open(config)).unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    runtime.spawn(laowu_server::serve(
-        listener,
-        state,
-        std::future::pending::<()>(),
-    ));
-    url
-}
-
 /// A signed-in phone with a site, its store closed again.
 fn set_up_phone(home: &Path, url: &str, sms_log: &Path) {
     std::fs::create_dir_all(home).unwrap();
@@ -135,15 +118,7 @@ fn set_up_phone(home: &Path, url: &str, sms_log: &Path) {
     phone
         .request_code(Some(url), PHONE, CodePurpose::Register, now_ms())
         .unwrap();
-    let code = std::fs::read_to_string(sms_log)
-        .unwrap()
-        .lines()
-        .rev()
-        .find_map(|l| {
-            let (to, code) = l.split_once(' ')?;
-            to.ends_with(PHONE).then(|| code.trim().to_string())
-        })
-        .unwrap();
+    let code = sms_code(sms_log, PHONE);
     phone
         .register_account(None, PHONE, &code, "crash-password", now_ms())
         .unwrap();

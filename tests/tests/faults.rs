@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use common::sensors::{FixAt, NoWifi, now_ms};
+use common::server::sms_code;
 use laowu_core::app::{CheckInRequest, Phone};
 use laowu_core::attendance::{Datum, DeviceNow, SiteSpec};
 use laowu_core::consent::Policy;
@@ -103,15 +104,7 @@ fn new_phone(home: &Path, i: usize, proxy: &str, sms_log: &Path) -> Phone {
     phone
         .request_code(Some(proxy), &number, CodePurpose::Register, now_ms())
         .unwrap();
-    let code = std::fs::read_to_string(sms_log)
-        .unwrap()
-        .lines()
-        .rev()
-        .find_map(|l| {
-            let (to, code) = l.split_once(' ')?;
-            to.ends_with(&number).then(|| code.trim().to_string())
-        })
-        .expect("a code was texted");
+    let code = sms_code(sms_log, &number);
     phone
         .register_account(None, &number, &code, PASSWORD, now_ms())
         .unwrap();

@@ -11,6 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use laowu_core::store::{KeyVault, SoftwareVault};
 
 pub mod sensors;
+pub mod server;
 
 /// The software vault of `home`, creating its master key if there is none.
 pub fn vault(home: &Path) -> Arc<dyn KeyVault> {
