@@ -5,9 +5,9 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::accounts::{FileSmsSender, PasswordHasher, SmsSender};
-use crate::config::{Config, DB_FILE, SECRET_FILE, SMS_LOG_FILE};
+use crate::config::{Config, DB_FILE, Database, SECRET_FILE, SMS_LOG_FILE};
 use crate::crypto::{self, SecretFileError, ServerKeys};
-use crate::store::{SqliteStore, Storage, StoreError};
+use crate::store::{PostgresStore, SqliteStore, Storage, StoreError};
 
 /// Cheap to clone: handlers each hold one.
 #[derive(Clone)]
@@ -38,27 +38,45 @@ pub enum StartError {
 
 impl AppState {
     /// Creates the data directory, the master secret and the database on
-    /// first start; opens and migrates them afterwards.
+    /// first start; opens and migrates them afterwards. Several processes
+    /// over one PostgreSQL database share its data directory's secret (or a
+    /// copy of it) so each signs and verifies as the others do.
     pub async fn open(config: Config) -> Result<Self, StartError> {
+        let store: Arc<dyn Storage> = match &config.database {
+            Database::Sqlite => {
+                let path = config.data_dir.join(DB_FILE);
+                let dir = config.data_dir.clone();
+                // Opening runs migrations: blocking work.
+                let open = move || -> Result<SqliteStore, StartError> {
+                    create_dir(&dir)?;
+                    Ok(SqliteStore::open(&path)?)
+                };
+                Arc::new(
+                    tokio::task::spawn_blocking(open)
+                        .await
+                        .map_err(|_| StartError::Interrupted)??,
+                )
+            }
+            Database::Postgres(url) => Arc::new(PostgresStore::open(url).await?),
+        };
         let run = move || -> Result<AppState, StartError> {
-            std::fs::create_dir_all(&config.data_dir).map_err(|e| StartError::DataDir(e.kind()))?;
+            create_dir(&config.data_dir)?;
             let secret = crypto::load_or_create(&config.data_dir.join(SECRET_FILE))?;
             let keys = ServerKeys::derive(&secret[..]);
-            let store = SqliteStore::open(&config.data_dir.join(DB_FILE))?;
             let passwords = PasswordHasher::new(config.password_hash)
                 .map_err(|e| StartError::PasswordParams(e.to_string()))?;
             let sms = config.sms.clone().unwrap_or_else(|| {
                 Arc::new(FileSmsSender::new(config.data_dir.join(SMS_LOG_FILE)))
             });
             Ok(AppState(Arc::new(Shared {
-                store: Arc::new(store),
+                store,
                 keys,
                 sms,
                 passwords,
                 config,
             })))
         };
-        // Opening runs migrations and a first argon2 hash: blocking work.
+        // Reading the secret and a first argon2 hash: blocking work.
         tokio::task::spawn_blocking(run)
             .await
             .map_err(|_| StartError::Interrupted)?
@@ -67,6 +85,10 @@ impl AppState {
     pub fn now_ms(&self) -> i64 {
         self.config.clock.now_ms()
     }
+}
+
+fn create_dir(dir: &std::path::Path) -> Result<(), StartError> {
+    std::fs::create_dir_all(dir).map_err(|e| StartError::DataDir(e.kind()))
 }
 
 impl Deref for AppState {

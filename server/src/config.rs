@@ -18,8 +18,10 @@ pub const SMS_LOG_FILE: &str = "sms.log";
 
 #[derive(Clone)]
 pub struct Config {
-    /// Holds the database, the master secret and the SMS log; created if missing.
+    /// Holds the master secret, the SMS log and (with SQLite) the database;
+    /// created if missing.
     pub data_dir: PathBuf,
+    pub database: Database,
     pub password_hash: PasswordHashParams,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
@@ -38,6 +40,7 @@ impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Config {
             data_dir: data_dir.into(),
+            database: Database::Sqlite,
             password_hash: PasswordHashParams::default(),
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
@@ -47,6 +50,39 @@ impl Config {
             body_limit_bytes: 1024 * 1024,
             clock: Arc::new(SystemClock),
             sms: None,
+        }
+    }
+}
+
+/// Where the server keeps its records.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// `server.db` in the data directory: one process, no other service.
+    Sqlite,
+    /// A PostgreSQL URL (`postgres://user:password@host:port/database`):
+    /// any number of processes may share it.
+    Postgres(String),
+}
+
+impl Database {
+    /// Reads `--db`: `sqlite`, or a `postgres://` / `postgresql://` URL.
+    pub fn parse(value: &str) -> Result<Database, String> {
+        if value == "sqlite" {
+            Ok(Database::Sqlite)
+        } else if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            Ok(Database::Postgres(value.to_string()))
+        } else {
+            Err("expected `sqlite` or a postgres:// URL".to_string())
+        }
+    }
+}
+
+/// Never prints a URL: it may hold the database password.
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite => f.write_str("Sqlite"),
+            Database::Postgres(_) => f.write_str("Postgres(..)"),
         }
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! - [`routes`]: the route table and the router built from it.
 //! - [`accounts`]: SMS codes, registration, login, sessions, devices.
-//! - [`store`]: the repository traits and the embedded SQLite backend; the
-//!   only code that speaks SQL.
+//! - [`store`]: the repository traits, the embedded SQLite backend and the
+//!   PostgreSQL one; the only code that speaks SQL.
 //! - `http`: errors, extractors and layers shared by every route.
 //! - `crypto`: the master secret and the keys derived from it.
 //!
@@ -26,6 +26,6 @@ mod supervision;
 mod sync;
 
 pub use app::{AppState, StartError};
-pub use config::{Config, Limits, PasswordHashParams};
+pub use config::{Config, Database, Limits, PasswordHashParams};
 pub use routes::{Route, router, routes};
 pub use serve::serve;

@@ -5,7 +5,9 @@
 //! `LAOWU_LOG`, e.g. `LAOWU_LOG=debug`; `--log-format json` for a log
 //! collector), and shuts down gracefully on SIGINT or SIGTERM. Every flag
 //! can also come from the environment (`LAOWU_LISTEN`, `LAOWU_DATA`,
-//! `LAOWU_LOG_FORMAT`), as container platforms configure processes.
+//! `LAOWU_DB`, `LAOWU_LOG_FORMAT`), as container platforms configure
+//! processes. `--db postgres://...` keeps the records in PostgreSQL, where
+//! any number of processes may share them.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use laowu_server::admin::AdminCommand;
-use laowu_server::{AppState, Config};
+use laowu_server::{AppState, Config, Database};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser, Debug)]
@@ -39,6 +41,18 @@ struct Args {
         value_name = "DIR"
     )]
     data: PathBuf,
+    /// Where records are kept: `sqlite` (server.db in the data directory) or a
+    /// `postgres://user:password@host:port/database` URL shared by several processes.
+    #[arg(
+        long,
+        global = true,
+        env = "LAOWU_DB",
+        default_value = "sqlite",
+        value_name = "URL",
+        value_parser = Database::parse,
+        hide_env_values = true
+    )]
+    db: Database,
     /// How log lines are written: `text` for people, `json` (one object a line) for a collector.
     #[arg(long, global = true, env = "LAOWU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -60,8 +74,10 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    let mut config = Config::new(&args.data);
+    config.database = args.db.clone();
     if let Some(Command::Admin(command)) = args.command {
-        return laowu_server::admin::run(&args.data, command).await;
+        return laowu_server::admin::run(config, command).await;
     }
     let filter = EnvFilter::try_from_env("LAOWU_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt()
@@ -72,7 +88,7 @@ async fn main() -> ExitCode {
         LogFormat::Json => logs.json().init(),
     }
 
-    let state = match AppState::open(Config::new(&args.data)).await {
+    let state = match AppState::open(config).await {
         Ok(state) => state,
         Err(e) => {
             eprintln!("laowu-server: {e}");

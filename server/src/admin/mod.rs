@@ -1,6 +1,7 @@
 //! `laowu-server admin ...`: the operator's commands. Each opens the data
-//! directory directly (WAL lets it run beside a serving server), does one
-//! thing, prints JSON on stdout and says what went wrong on stderr.
+//! directory and database directly (SQLite's WAL, or PostgreSQL, lets it run
+//! beside serving servers), does one thing, prints JSON on stdout and says
+//! what went wrong on stderr.
 
 mod deletions;
 mod policy;
@@ -12,7 +13,6 @@ pub use policy::PolicyCommand;
 pub use site::SiteCommand;
 pub use supervisor::SupervisorCommand;
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -88,9 +88,9 @@ pub async fn execute(state: &AppState, command: AdminCommand) -> Result<Value, A
     }
 }
 
-/// Runs one admin command against the data directory `data`.
-pub async fn run(data: &Path, command: AdminCommand) -> ExitCode {
-    let state = match AppState::open(Config::new(data)).await {
+/// Runs one admin command against the data directory and database of `config`.
+pub async fn run(config: Config, command: AdminCommand) -> ExitCode {
+    let state = match AppState::open(config).await {
         Ok(state) => state,
         Err(e) => {
             eprintln!("laowu-server: {e}");

@@ -136,7 +136,16 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         // Store errors name what failed, never a stored value.
         tracing::error!(error = %e, "store operation failed");
-        ApiError::internal()
+        match e {
+            // PostgreSQL restarting or out of connections: nothing was
+            // written (each step is one transaction), and a retry will do.
+            StoreError::Unreachable(_) => {
+                let mut answer = ApiError::unavailable("the database is unavailable; try again");
+                answer.retry_after_s = Some(2);
+                answer
+            }
+            _ => ApiError::internal(),
+        }
     }
 }
 

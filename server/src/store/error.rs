@@ -17,4 +17,20 @@ pub enum StoreError {
     Panicked,
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "the database URL is not one PostgreSQL takes (postgres://user:password@host:port/database)"
+    )]
+    BadUrl,
+    #[error(
+        "the PostgreSQL database holds tables laowu-server did not make: give the server a database of its own"
+    )]
+    ForeignSchema,
+    /// PostgreSQL refused the connection, went away or is restarting: the
+    /// request may be retried once it is back.
+    #[error("the database cannot be reached: {0}")]
+    Unreachable(String),
+    /// SQLSTATE and PostgreSQL's primary message (which names constraints,
+    /// never values).
+    #[error("database error {code}: {message}")]
+    Postgres { code: String, message: String },
 }

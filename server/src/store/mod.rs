@@ -4,7 +4,8 @@
 //! atomic steps of the domain ("claim one attempt at this code", "rotate this
 //! refresh token") rather than tables and queries, so each backend makes
 //! every step one transaction in its own dialect. [`SqliteStore`] is the
-//! embedded backend; a PostgreSQL one implements the same traits.
+//! embedded backend; [`PostgresStore`] implements the same traits for
+//! several server processes sharing one database.
 //!
 //! Personal values never reach this layer in clear: phone numbers arrive as
 //! keyed hashes and sealed bytes, passwords as argon2id hashes, tokens as
@@ -16,6 +17,8 @@ mod deletions;
 mod devices;
 mod error;
 mod limits;
+mod migrations;
+mod postgres;
 mod sessions;
 mod sqlite;
 mod supervision;
@@ -30,6 +33,7 @@ pub use deletions::DeletionStore;
 pub use devices::{DeviceRecord, DeviceStore, NewDevice};
 pub use error::StoreError;
 pub use limits::{Admission, RateCheck, RateRule, RateStore};
+pub use postgres::PostgresStore;
 pub use sessions::{NewRefreshToken, Rotation, SessionStore};
 pub use sqlite::SqliteStore;
 pub use supervision::{Binding, NewDecision, ReviewRow, StoredDecision, SupervisionStore};
