@@ -7,6 +7,8 @@ mod common;
 
 use std::time::Duration;
 
+use common::db::Param::{Bytes, Int, Text};
+use common::db::TestDb;
 use common::{PASSWORD, TestServer, captured_logs, phone, test_config};
 use laowu_core::app::{DeletionRequest, china_date, deletion_deadline};
 use laowu_core::calendar::WorkCalendar;
@@ -17,7 +19,6 @@ use laowu_server::clock::Clock;
 use reqwest::Method;
 use ring::rand::SystemRandom;
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
-use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
@@ -106,49 +107,48 @@ async fn admin_deletions(state: &AppState, process: bool) -> Value {
         .unwrap()
 }
 
-fn db(server: &TestServer) -> Connection {
-    let db = Connection::open(server.data_dir().join("server.db")).unwrap();
-    db.busy_timeout(Duration::from_secs(5)).unwrap();
-    db
-}
-
 /// What sync would have stored for the worker: two check-ins with raw fixes
 /// (one decided on by a supervisor) and two other items.
-fn store_synced_rows(db: &Connection, account_id: &str, device_id: &str, tag: &str, now_ms: i64) {
+async fn store_synced_rows(db: &TestDb, account_id: &str, device_id: &str, tag: &str, now_ms: i64) {
+    let (account, device) = (Text(account_id.into()), Text(device_id.into()));
     for seq in 1..=2 {
         db.execute(
             "INSERT INTO attendance (event_id, device_id, account_id, seq, event_hash, site_id,
                  day, kind, at_ms, needs_review, event_sealed, fix_sealed, received_ms)
-             VALUES (?1, ?2, ?3, ?4, 'h', 'site-1', '2026-03-02', 'check_in', ?5, 0, x'01',
-                 x'02', ?5)",
-            params![
-                format!("{tag}-event-{seq}"),
-                device_id,
-                account_id,
-                seq,
-                now_ms
+             VALUES ($1, $2, $3, $4, 'h', 'site-1', '2026-03-02', 'check_in', $5, 0, $6, $7, $5)",
+            &[
+                Text(format!("{tag}-event-{seq}")),
+                device.clone(),
+                account.clone(),
+                Int(seq),
+                Int(now_ms),
+                Bytes(vec![1]),
+                Bytes(vec![2]),
             ],
         )
-        .unwrap();
+        .await;
         db.execute(
             "INSERT INTO items (device_id, key, account_id, stream, content_hash,
                  payload_sealed, received_ms)
-             VALUES (?1, ?2, ?3, 'consent', x'00', x'03', ?4)",
-            params![device_id, format!("{tag}-item-{seq}"), account_id, now_ms],
+             VALUES ($1, $2, $3, 'consent', $4, $5, $6)",
+            &[
+                device.clone(),
+                Text(format!("{tag}-item-{seq}")),
+                account.clone(),
+                Bytes(vec![0]),
+                Bytes(vec![3]),
+                Int(now_ms),
+            ],
         )
-        .unwrap();
+        .await;
     }
     db.execute(
         "INSERT INTO decisions (event_id, account_id, approved, supervisor_id, decided_ms,
              signature)
-         VALUES (?1, ?2, 1, 'some-supervisor', ?3, 'sig')",
-        params![format!("{tag}-event-1"), account_id, now_ms],
+         VALUES ($1, $2, 1, 'some-supervisor', $3, 'sig')",
+        &[Text(format!("{tag}-event-1")), account, Int(now_ms)],
     )
-    .unwrap();
-}
-
-fn count(db: &Connection, sql: &str, params: impl rusqlite::Params) -> i64 {
-    db.query_row(sql, params, |r| r.get(0)).unwrap()
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -158,22 +158,20 @@ async fn a_deletion_is_queued_reported_overdue_and_carried_out() {
     let a = worker(&server, &phone_a).await;
     let b = worker(&server, &phone_b).await;
     let now_ms = server.clock.now_ms();
-    {
-        let db = db(&server);
-        store_synced_rows(&db, &a.session.account_id, &a.device_id, "a", now_ms);
-        store_synced_rows(&db, &b.session.account_id, &b.device_id, "b", now_ms);
-        db.execute(
-            "INSERT INTO sites (id, spec, time_zone, created_ms, updated_ms)
-             VALUES ('site-1', '{}', 'Asia/Shanghai', ?1, ?1)",
-            [now_ms],
-        )
-        .unwrap();
-        db.execute(
-            "INSERT INTO site_supervisors (site_id, account_id) VALUES ('site-1', ?1)",
-            [&a.session.account_id],
-        )
-        .unwrap();
-    }
+    let db = server.db().await;
+    store_synced_rows(&db, &a.session.account_id, &a.device_id, "a", now_ms).await;
+    store_synced_rows(&db, &b.session.account_id, &b.device_id, "b", now_ms).await;
+    db.execute(
+        "INSERT INTO sites (id, spec, time_zone, created_ms, updated_ms)
+         VALUES ('site-1', '{}', 'Asia/Shanghai', $1, $1)",
+        &[Int(now_ms)],
+    )
+    .await;
+    db.execute(
+        "INSERT INTO site_supervisors (site_id, account_id) VALUES ('site-1', $1)",
+        &[Text(a.session.account_id.clone())],
+    )
+    .await;
 
     // Made offline ten days ago: the deadline still counts from the day
     // the server receives it.
@@ -201,7 +199,7 @@ async fn a_deletion_is_queued_reported_overdue_and_carried_out() {
         .expect(202)
         .json();
     assert_eq!(again, receipt);
-    assert_eq!(count(&db(&server), "SELECT count(*) FROM deletions", []), 1);
+    assert_eq!(db.int("SELECT count(*) FROM deletions", &[]).await, 1);
 
     let path = format!("/v1/deletions/{}", receipt.request_id);
     let status: DeletionStatus = server
@@ -290,61 +288,60 @@ async fn a_deletion_is_queued_reported_overdue_and_carried_out() {
 
     // In the database: A's attendance kept without identity or fix, the
     // decision unlinked, everything else of A gone; B untouched.
-    {
-        let db = db(&server);
-        let (a_id, b_id) = (&a.session.account_id, &b.session.account_id);
-        let kept: Vec<(Option<String>, Option<Vec<u8>>)> = db
-            .prepare("SELECT account_id, fix_sealed FROM attendance WHERE event_id LIKE 'a-%'")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(kept, vec![(None, None), (None, None)]);
-        let decision: (Option<String>, Option<String>) = db
-            .query_row(
-                "SELECT account_id, supervisor_id FROM decisions WHERE event_id = 'a-event-1'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
-        assert_eq!(decision, (None, Some("some-supervisor".into())));
-        for (sql, a_left, b_left) in [
-            ("SELECT count(*) FROM accounts WHERE id = ?1", 0, 1),
-            ("SELECT count(*) FROM devices WHERE account_id = ?1", 0, 1),
-            ("SELECT count(*) FROM items WHERE account_id = ?1", 0, 2),
-            (
-                "SELECT count(*) FROM refresh_tokens WHERE account_id = ?1",
-                0,
-                2,
-            ),
-            (
-                "SELECT count(*) FROM site_supervisors WHERE account_id = ?1",
-                0,
-                0,
-            ),
-            ("SELECT count(*) FROM deletions WHERE account_id = ?1", 0, 0),
-            (
-                "SELECT count(*) FROM attendance WHERE account_id = ?1 AND fix_sealed IS NOT NULL",
-                0,
-                2,
-            ),
-            ("SELECT count(*) FROM decisions WHERE account_id = ?1", 0, 1),
-        ] {
-            assert_eq!(count(&db, sql, [a_id]), a_left, "{sql} (deleted account)");
-            assert_eq!(count(&db, sql, [b_id]), b_left, "{sql} (other account)");
-        }
-        // B's code and code-request count remain; A's are gone.
-        assert_eq!(count(&db, "SELECT count(*) FROM sms_codes", []), 1);
-        assert_eq!(
-            count(
-                &db,
-                "SELECT count(*) FROM rate_events WHERE key LIKE 'code.phone:%'",
-                []
-            ),
-            1
-        );
+    let (a_id, b_id) = (&a.session.account_id, &b.session.account_id);
+    let kept = db
+        .int(
+            "SELECT count(*) FROM attendance
+             WHERE event_id LIKE 'a-%' AND account_id IS NULL AND fix_sealed IS NULL",
+            &[],
+        )
+        .await;
+    assert_eq!(kept, 2);
+    let decision = db
+        .int(
+            "SELECT count(*) FROM decisions WHERE event_id = 'a-event-1'
+             AND account_id IS NULL AND supervisor_id = 'some-supervisor'",
+            &[],
+        )
+        .await;
+    assert_eq!(decision, 1);
+    for (sql, a_left, b_left) in [
+        ("SELECT count(*) FROM accounts WHERE id = $1", 0, 1),
+        ("SELECT count(*) FROM devices WHERE account_id = $1", 0, 1),
+        ("SELECT count(*) FROM items WHERE account_id = $1", 0, 2),
+        (
+            "SELECT count(*) FROM refresh_tokens WHERE account_id = $1",
+            0,
+            2,
+        ),
+        (
+            "SELECT count(*) FROM site_supervisors WHERE account_id = $1",
+            0,
+            0,
+        ),
+        ("SELECT count(*) FROM deletions WHERE account_id = $1", 0, 0),
+        (
+            "SELECT count(*) FROM attendance WHERE account_id = $1 AND fix_sealed IS NOT NULL",
+            0,
+            2,
+        ),
+        ("SELECT count(*) FROM decisions WHERE account_id = $1", 0, 1),
+    ] {
+        let a_count = db.int(sql, &[Text(a_id.clone())]).await;
+        let b_count = db.int(sql, &[Text(b_id.clone())]).await;
+        assert_eq!(a_count, a_left, "{sql} (deleted account)");
+        assert_eq!(b_count, b_left, "{sql} (other account)");
     }
+    // B's code and code-request count remain; A's are gone.
+    assert_eq!(db.int("SELECT count(*) FROM sms_codes", &[]).await, 1);
+    assert_eq!(
+        db.int(
+            "SELECT count(*) FROM rate_events WHERE key LIKE 'code.phone:%'",
+            &[]
+        )
+        .await,
+        1
+    );
 
     // A can no longer log in or refresh; its request cannot be queued again.
     server

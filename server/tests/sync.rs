@@ -4,12 +4,13 @@
 mod common;
 mod sim;
 
+use common::db::Param;
 use common::{TestServer, phone};
 use laowu_protocol::{PullResponse, SignedPolicy, Stream, TimeToken};
 use laowu_server::clock::Clock;
 use ring::signature::{ED25519, UnparsedPublicKey};
 use serde_json::{Value, json};
-use sim::{SimPhone, add_site, admin, all, db};
+use sim::{SimPhone, add_site, admin, all};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -54,17 +55,10 @@ async fn a_resent_batch_is_recognised_item_by_item_and_stored_once() {
     assert_eq!(worker.push_ok(&server, &items).await, all("accepted", 4));
     // The answer was lost: the phone sends the same batch again.
     assert_eq!(worker.push_ok(&server, &items).await, all("duplicate", 4));
-    let conn = db(&server.data_dir());
-    let count = |table: &str| -> i64 {
-        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap()
-    };
-    assert_eq!(count("attendance"), 2);
-    assert_eq!(count("items"), 2);
-    let head: i64 = conn
-        .query_row("SELECT seq FROM chain_heads", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(head, 2);
+    let db = server.db().await;
+    assert_eq!(db.int("SELECT count(*) FROM attendance", &[]).await, 2);
+    assert_eq!(db.int("SELECT count(*) FROM items", &[]).await, 2);
+    assert_eq!(db.int("SELECT seq FROM chain_heads", &[]).await, 2);
     // The next event follows on from there.
     let next = worker.makeup("site-a", "2026-03-03", "手机没电", now);
     assert_eq!(worker.push_ok(&server, &[next]).await, all("accepted", 1));
@@ -123,9 +117,11 @@ async fn tampered_forged_and_out_of_chain_events_are_refused_with_a_reason() {
         worker.push_ok(&server, &[forged, foreign]).await,
         vec![refused("bad_signature"), refused("bad_signature")]
     );
-    let stored: i64 = db(&server.data_dir())
-        .query_row("SELECT count(*) FROM attendance", [], |r| r.get(0))
-        .unwrap();
+    let stored = server
+        .db()
+        .await
+        .int("SELECT count(*) FROM attendance", &[])
+        .await;
     assert_eq!(stored, 1, "nothing refused was stored");
 }
 
@@ -160,17 +156,10 @@ async fn a_key_reused_for_other_content_and_a_detail_that_is_not_the_fix_are_ref
         worker.push_ok(&server, &[check_in]).await,
         all("accepted", 1)
     );
-    // Coordinates never reach the database file in clear.
-    let bytes = std::fs::read(server.data_dir().join("server.db")).unwrap();
-    let wal = std::fs::read(server.data_dir().join("server.db-wal")).unwrap_or_default();
-    for file in [bytes, wal] {
-        assert!(!file.windows(7).any(|w| w == b"31.2306"));
-        assert!(
-            !file
-                .windows(b"\xe9\x92\xa2\xe7\xad\x8b".len())
-                .any(|w| w == "钢筋".as_bytes())
-        );
-    }
+    // Coordinates never reach the database in clear.
+    let stored = server.db().await.raw_bytes(&server.data_dir()).await;
+    assert!(!stored.windows(7).any(|w| w == b"31.2306"));
+    assert!(!stored.windows("钢筋".len()).any(|w| w == "钢筋".as_bytes()));
 }
 
 #[tokio::test]
@@ -218,10 +207,11 @@ async fn pushes_are_refused_whole_for_the_wrong_device_token_or_shape() {
         .await;
     bad_stream.error(400, "invalid_input");
     assert_eq!(
-        db(&server.data_dir())
-            .query_row("SELECT count(*) FROM attendance", [], |r| r
-                .get::<_, i64>(0))
-            .unwrap(),
+        server
+            .db()
+            .await
+            .int("SELECT count(*) FROM attendance", &[])
+            .await,
         0
     );
 }
@@ -296,15 +286,20 @@ async fn raw_fixes_are_purged_after_the_retention_period_but_not_while_under_rev
     // Housekeeping runs as the server starts.
     let dir = server.stop().await;
     let server = TestServer::start_in(dir, |_| {}).await;
+    let db = server.db().await;
     let mut fixes = Vec::new();
     for _ in 0..50 {
-        fixes = db(&server.data_dir())
-            .prepare("SELECT fix_sealed IS NOT NULL FROM attendance ORDER BY seq")
-            .unwrap()
-            .query_map([], |r| r.get::<_, bool>(0))
-            .unwrap()
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap();
+        fixes = Vec::new();
+        for seq in 1..=3 {
+            fixes.push(
+                db.int(
+                    "SELECT count(*) FROM attendance WHERE seq = $1 AND fix_sealed IS NOT NULL",
+                    &[Param::Int(seq)],
+                )
+                .await
+                    == 1,
+            );
+        }
         if fixes == [false, true, true] {
             break;
         }
@@ -315,8 +310,6 @@ async fn raw_fixes_are_purged_after_the_retention_period_but_not_while_under_rev
         [false, true, true],
         "old fix purged, the one under review and the new one kept"
     );
-    let kept: i64 = db(&server.data_dir())
-        .query_row("SELECT count(*) FROM attendance", [], |r| r.get(0))
-        .unwrap();
+    let kept = db.int("SELECT count(*) FROM attendance", &[]).await;
     assert_eq!(kept, 3, "the events stay for wage records");
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses part of this
 
+pub mod db;
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -28,9 +30,10 @@ pub struct TestServer {
 }
 
 /// The test configuration: production values but for the password-hash
-/// cost and the clock.
+/// cost and the clock, on the database chosen for `data_dir` (see [`db`]).
 pub fn test_config(data_dir: &Path, clock: Arc<ManualClock>) -> Config {
     let mut config = Config::new(data_dir);
+    config.database = db::database_of(data_dir);
     config.password_hash = PasswordHashParams::INSECURE_FAST;
     config.clock = clock;
     config
@@ -52,6 +55,7 @@ impl TestServer {
         // reqwest's rustls feature comes in through laowu-core, without a provider.
         laowu_core::sync::install_tls_provider();
         let clock = Arc::new(ManualClock::starting_now());
+        db::database_for(&dir.path().join("data")).await;
         let mut config = test_config(&dir.path().join("data"), clock.clone());
         adjust(&mut config);
         let state = AppState::open(config).await.expect("server starts");
@@ -80,6 +84,11 @@ impl TestServer {
 
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
+    }
+
+    /// A direct connection to what this server stored.
+    pub async fn db(&self) -> db::TestDb {
+        db::TestDb::open(&self.data_dir()).await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -4,8 +4,6 @@
 
 #![allow(dead_code)] // each test binary uses part of this
 
-use std::path::Path;
-
 use jiff::civil::Date;
 use laowu_core::attendance::{
     ChainHead, CheckInBody, Event, EventBody, MakeupBody, Punch, TimeSource, Timing, Verdict,
@@ -192,16 +190,6 @@ fn rand_tag() -> u32 {
 /// `n` results of one status, for comparisons.
 pub fn all(status: &str, n: usize) -> Vec<(String, String)> {
     vec![(status.to_string(), String::new()); n]
-}
-
-/// Reads the server's database directly (WAL lets a reader in beside the
-/// server): what tests check the server stored.
-pub fn db(data_dir: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open_with_flags(
-        data_dir.join("server.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap()
 }
 
 /// Runs `laowu-server admin ...` against the server's data directory.
