@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::accounts::{FileSmsSender, PasswordHasher, SmsSender};
 use crate::config::{Config, DB_FILE, Database, SECRET_FILE, SMS_LOG_FILE};
 use crate::crypto::{self, SecretFileError, ServerKeys};
+use crate::http::Metrics;
 use crate::store::{PostgresStore, SqliteStore, Storage, StoreError};
 
 /// Cheap to clone: handlers each hold one.
@@ -19,6 +20,7 @@ pub struct Shared {
     pub(crate) keys: ServerKeys,
     pub(crate) sms: Arc<dyn SmsSender>,
     pub(crate) passwords: PasswordHasher,
+    pub(crate) metrics: Metrics,
 }
 
 /// Why the server cannot start. Each names the fix an operator would make.
@@ -73,6 +75,7 @@ impl AppState {
                 keys,
                 sms,
                 passwords,
+                metrics: Metrics::new(),
                 config,
             })))
         };

@@ -5,9 +5,11 @@
 //! `LAOWU_LOG`, e.g. `LAOWU_LOG=debug`; `--log-format json` for a log
 //! collector), and shuts down gracefully on SIGINT or SIGTERM. Every flag
 //! can also come from the environment (`LAOWU_LISTEN`, `LAOWU_DATA`,
-//! `LAOWU_DB`, `LAOWU_LOG_FORMAT`), as container platforms configure
-//! processes. `--db postgres://...` keeps the records in PostgreSQL, where
-//! any number of processes may share them.
+//! `LAOWU_DB`, `LAOWU_LOG_FORMAT`, `LAOWU_METRICS_LISTEN`), as container
+//! platforms configure processes. `--db postgres://...` keeps the records in
+//! PostgreSQL, where any number of processes may share them. Prometheus
+//! metrics are served only when `--metrics-listen` names a (private) address
+//! of their own.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -56,6 +58,9 @@ struct Args {
     /// How log lines are written: `text` for people, `json` (one object a line) for a collector.
     #[arg(long, global = true, env = "LAOWU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// Serve Prometheus metrics at GET /metrics on this address (off unless given; keep it private).
+    #[arg(long, global = true, env = "LAOWU_METRICS_LISTEN", value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,13 +115,59 @@ async fn main() -> ExitCode {
         Ok(addr) => eprintln!("laowu-server: listening on {addr}"),
         Err(_) => eprintln!("laowu-server: listening"),
     }
-    match laowu_server::serve(listener, state, shutdown_signal()).await {
+    // One signal stops both listeners.
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let until_stopped = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.changed().await;
+        }
+    };
+    let metrics = match args.metrics_listen {
+        Some(addr) => match start_metrics(addr, state.clone(), until_stopped()).await {
+            Ok(task) => Some(task),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(());
+    });
+    let served = laowu_server::serve(listener, state, until_stopped()).await;
+    if let Some(task) = metrics {
+        let _ = task.await;
+    }
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("laowu-server: {e}");
             ExitCode::from(1)
         }
     }
+}
+
+async fn start_metrics(
+    addr: SocketAddr,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<tokio::task::JoinHandle<()>, ExitCode> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        eprintln!(
+            "laowu-server: cannot listen on {addr} for metrics ({})",
+            e.kind()
+        );
+        ExitCode::from(5)
+    })?;
+    match listener.local_addr() {
+        Ok(addr) => eprintln!("laowu-server: metrics on {addr}"),
+        Err(_) => eprintln!("laowu-server: metrics listening"),
+    }
+    Ok(tokio::spawn(async move {
+        if let Err(e) = laowu_server::serve_metrics(listener, state, shutdown).await {
+            eprintln!("laowu-server: metrics: {e}");
+        }
+    }))
 }
 
 async fn shutdown_signal() {

@@ -115,5 +115,6 @@ pub fn router(state: AppState) -> Router {
             .expect("every method in the route table is one axum routes by");
         router = router.route(route.path, (route.handler)(filter));
     }
-    harden(router, body_limit).with_state(state)
+    let metrics = state.metrics.clone();
+    harden(router, body_limit, metrics).with_state(state)
 }

@@ -41,15 +41,20 @@ async fn housekeeping(state: AppState) {
             .housekeeping(state.now_ms(), keep_events_ms)
             .await
         {
+            state.metrics.store_error();
             tracing::error!(error = %e, "housekeeping failed");
         }
         if let Err(e) = crate::deletion::sweep(&state).await {
+            state.metrics.store_error();
             tracing::error!(error = %e, "deletion sweep failed");
         }
         match crate::sync::purge_expired_fixes(&state).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "raw fixes past their retention deleted"),
-            Err(e) => tracing::error!(error = %e, "the retention purge failed"),
+            Err(e) => {
+                state.metrics.store_error();
+                tracing::error!(error = %e, "the retention purge failed");
+            }
         }
     }
 }

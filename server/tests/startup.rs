@@ -89,6 +89,54 @@ fn the_binary_serves_and_stops_cleanly_on_sigterm() {
     assert!(data.join("server.db").is_file());
 }
 
+#[test]
+fn the_binary_serves_metrics_only_on_the_metrics_listener() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_laowu-server"))
+            .args(["--listen", "127.0.0.1:0", "--data"])
+            .arg(dir.path().join("data"))
+            .env("LAOWU_METRICS_LISTEN", "127.0.0.1:0")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let (mut public, mut metrics) = (None, None);
+    let mut line = String::new();
+    while public.is_none() || metrics.is_none() {
+        line.clear();
+        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "exited early");
+        let line = line.trim();
+        if let Some(addr) = line.strip_prefix("laowu-server: listening on ") {
+            public = Some(addr.to_string());
+        } else if let Some(addr) = line.strip_prefix("laowu-server: metrics on ") {
+            metrics = Some(addr.to_string());
+        }
+    }
+    let get = |addr: &str| {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        reply
+    };
+    assert!(get(&public.unwrap()).starts_with("HTTP/1.1 404"));
+    let reply = get(&metrics.unwrap());
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.contains("laowu_http_requests_total"), "{reply}");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
+
 /// Kills the server if the test fails before stopping it.
 struct Reaped(std::process::Child);
 

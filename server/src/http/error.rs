@@ -16,7 +16,14 @@ pub struct ApiError {
     field: Option<Cow<'static, str>>,
     message: Cow<'static, str>,
     retry_after_s: Option<u64>,
+    /// Set when a store error became this 500, so the metrics can count it.
+    store_failed: bool,
 }
+
+/// Marks a response that a store error caused; the access-log layer, which
+/// holds the metrics, counts it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StoreFailed;
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
@@ -26,6 +33,7 @@ impl ApiError {
             field: None,
             message: message.into(),
             retry_after_s: None,
+            store_failed: false,
         }
     }
 
@@ -136,7 +144,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         // Store errors name what failed, never a stored value.
         tracing::error!(error = %e, "store operation failed");
-        match e {
+        let answer = match e {
             // PostgreSQL restarting or out of connections: nothing was
             // written (each step is one transaction), and a retry will do.
             StoreError::Unreachable(_) => {
@@ -145,6 +153,10 @@ impl From<StoreError> for ApiError {
                 answer
             }
             _ => ApiError::internal(),
+        };
+        ApiError {
+            store_failed: true,
+            ..answer
         }
     }
 }
@@ -158,6 +170,9 @@ impl IntoResponse for ApiError {
         }
         if self.status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if self.store_failed {
+            response.extensions_mut().insert(StoreFailed);
         }
         response
     }

@@ -81,13 +81,14 @@ pub async fn push(
             }
         })
         .collect();
-    let count = |s: ItemStatus| results.iter().filter(|r| r.status == s).count();
-    tracing::info!(
-        accepted = count(ItemStatus::Accepted),
-        duplicate = count(ItemStatus::Duplicate),
-        refused = count(ItemStatus::Refused),
-        "push"
+    let count = |s: ItemStatus| results.iter().filter(|r| r.status == s).count() as u64;
+    let (accepted, duplicate, refused) = (
+        count(ItemStatus::Accepted),
+        count(ItemStatus::Duplicate),
+        count(ItemStatus::Refused),
     );
+    tracing::info!(accepted, duplicate, refused, "push");
+    state.metrics.push_batch(accepted, duplicate, refused);
     Ok(Json(PushResponse { results }))
 }
 

@@ -1,5 +1,7 @@
 //! A real server on 127.0.0.1:0 over a temporary data directory, with a
-//! manual clock and cheap password hashing, and a client for it.
+//! manual clock and cheap password hashing, and a client for it. Its
+//! metrics are served on a second loopback listener, as `--metrics-listen`
+//! would.
 
 #![allow(dead_code)] // each test binary uses part of this
 
@@ -24,9 +26,12 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
+    pub metrics_addr: SocketAddr,
     dir: Arc<tempfile::TempDir>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    metrics_shutdown: Option<oneshot::Sender<()>>,
+    metrics_task: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 /// The test configuration: production values but for the password-hash
@@ -61,6 +66,16 @@ impl TestServer {
         let state = AppState::open(config).await.expect("server starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics_addr = metrics_listener.local_addr().unwrap();
+        let (metrics_shutdown, metrics_stop) = oneshot::channel::<()>();
+        let metrics_task = tokio::spawn(laowu_server::serve_metrics(
+            metrics_listener,
+            state.clone(),
+            async {
+                let _ = metrics_stop.await;
+            },
+        ));
         let (shutdown, stop) = oneshot::channel::<()>();
         let task = tokio::spawn(laowu_server::serve(listener, state, async {
             let _ = stop.await;
@@ -69,14 +84,19 @@ impl TestServer {
             addr,
             clock,
             client: reqwest::Client::new(),
+            metrics_addr,
             dir,
             shutdown: Some(shutdown),
             task: Some(task),
+            metrics_shutdown: Some(metrics_shutdown),
+            metrics_task: Some(metrics_task),
         }
     }
 
     /// Shuts down gracefully and hands back the directory for a restart.
     pub async fn stop(mut self) -> Arc<tempfile::TempDir> {
+        self.metrics_shutdown.take().unwrap().send(()).unwrap();
+        self.metrics_task.take().unwrap().await.unwrap().unwrap();
         self.shutdown.take().unwrap().send(()).unwrap();
         self.task.take().unwrap().await.unwrap().unwrap();
         self.dir.clone()
