@@ -9,7 +9,8 @@ use super::stats::Latency;
 /// What the server holds after the run, and how that was found out.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stored {
-    /// Check-ins stored.
+    /// Check-ins stored; 0 when it cannot be told (no database at hand and
+    /// items left in an outbox or refused).
     pub count: u64,
     /// Counted in the server's database (in-process runs); otherwise
     /// inferred from the phones: empty outboxes and no refusals.

@@ -203,9 +203,13 @@ fn verify(sims: &[Sim], recorded: u64, db: Option<&Path>) -> Result<Stored, Load
             .map_err(|e| LoadError::run(step, e))?
             .len() as u64;
     }
-    let server_rows = match db {
-        Some(db) => Some(count_rows(db)?),
-        None => None,
+    // (rows, distinct events): they differ only if an event was stored twice.
+    let (server_rows, twice) = match db {
+        Some(db) => {
+            let (rows, distinct) = count_rows(db)?;
+            (Some(rows), rows - distinct)
+        }
+        None => (None, 0),
     };
     // Without the database, an empty outbox with no refusals means the
     // server answered "accepted" or "duplicate" for every check-in.
@@ -219,19 +223,20 @@ fn verify(sims: &[Sim], recorded: u64, db: Option<&Path>) -> Result<Stored, Load
         from_server_db: server_rows.is_some(),
         pending,
         refused,
-        ok: pending == 0 && refused == 0 && history == recorded && stored == recorded,
+        ok: pending == 0 && refused == 0 && twice == 0 && history == recorded && stored == recorded,
     })
 }
 
-fn count_rows(db: &Path) -> Result<u64, LoadError> {
+fn count_rows(db: &Path) -> Result<(u64, u64), LoadError> {
     let step = "counting the server's attendance rows";
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
     let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| LoadError::run(step, e))?;
-    conn.query_row("SELECT count(DISTINCT event_id) FROM attendance", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map(|n| n as u64)
+        rusqlite::Connection::open_with_flags(db, flags).map_err(|e| LoadError::run(step, e))?;
+    conn.query_row(
+        "SELECT count(*), count(DISTINCT event_id) FROM attendance",
+        [],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+    )
     .map_err(|e| LoadError::run(step, e))
 }
 
