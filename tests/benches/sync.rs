@@ -8,8 +8,6 @@
 //! `cargo bench -p laowu-tests --bench sync` prints the median of 5 runs.
 //! Recording the check-ins is not timed.
 
-#[path = "../tests/common/sensors.rs"]
-mod sensors;
 #[path = "../tests/common/server.rs"]
 mod server;
 
@@ -23,7 +21,7 @@ use laowu_core::consent::Policy;
 use laowu_core::store::{OpenMode, SoftwareVault};
 use laowu_core::sync::SyncOptions;
 use laowu_protocol::CodePurpose;
-use sensors::{FixAt, NoWifi, now_ms};
+use laowu_tests::sensors::{FixAt, NoWifi, now_ms};
 use server::{sms_code, start_server};
 use tokio::runtime::Runtime;
 

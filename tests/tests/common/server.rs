@@ -25,13 +25,5 @@ pub fn start_server(runtime: &Runtime, data: &Path) -> String {
 
 /// The newest code `sms.log` holds for a number ending in `number`.
 pub fn sms_code(sms_log: &Path, number: &str) -> String {
-    std::fs::read_to_string(sms_log)
-        .expect("the server's sms.log")
-        .lines()
-        .rev()
-        .find_map(|l| {
-            let (to, code) = l.split_once(' ')?;
-            to.ends_with(number).then(|| code.trim().to_string())
-        })
-        .expect("a code was texted")
+    laowu_tests::sms::code_for(sms_log, number).expect("a code was texted to sms.log")
 }
