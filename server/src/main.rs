@@ -14,9 +14,11 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use laowu_server::admin::AdminCommand;
+use laowu_server::store::RateRule;
 use laowu_server::{AppState, Config, Database};
 use tracing_subscriber::EnvFilter;
 
@@ -61,6 +63,16 @@ struct Args {
     /// Serve Prometheus metrics at GET /metrics on this address (off unless given; keep it private).
     #[arg(long, global = true, env = "LAOWU_METRICS_LISTEN", value_name = "ADDR")]
     metrics_listen: Option<SocketAddr>,
+    /// SMS codes one client address may ask for in an hour. A site office
+    /// behind one NAT, or a load test, needs more than the default.
+    #[arg(
+        long,
+        global = true,
+        env = "LAOWU_CODES_PER_IP_PER_HOUR",
+        default_value_t = 60,
+        value_name = "N"
+    )]
+    codes_per_ip_per_hour: u32,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +93,10 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let mut config = Config::new(&args.data);
     config.database = args.db.clone();
+    config.limits.code_per_ip = vec![RateRule::new(
+        args.codes_per_ip_per_hour,
+        Duration::from_secs(3600),
+    )];
     if let Some(Command::Admin(command)) = args.command {
         return laowu_server::admin::run(config, command).await;
     }

@@ -48,27 +48,11 @@ async fn a_database_from_a_newer_server_is_refused_at_start() {
 fn the_binary_serves_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut child = Reaped(
-        Command::new(env!("CARGO_BIN_EXE_laowu-server"))
-            .args(["--listen", "127.0.0.1:0", "--data"])
-            .arg(&data)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
-    let mut line = String::new();
-    let addr = loop {
-        line.clear();
-        assert_ne!(
-            stderr.read_line(&mut line).unwrap(),
-            0,
-            "exited before listening"
-        );
-        if let Some(addr) = line.trim().strip_prefix("laowu-server: listening on ") {
-            break addr.to_string();
-        }
-    };
+    let mut command = Command::new(env!("CARGO_BIN_EXE_laowu-server"));
+    command
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(&data);
+    let (mut child, addr, _stderr) = spawn_listening(command);
     let health = std::net::TcpStream::connect(&addr).map(|mut s| {
         use std::io::{Read, Write};
         s.write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -137,6 +121,73 @@ fn the_binary_serves_metrics_only_on_the_metrics_listener() {
     assert!(status.success(), "{status}");
 }
 
+#[test]
+fn the_binary_limits_codes_per_address_as_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_laowu-server"));
+    command
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--codes-per-ip-per-hour",
+            "2",
+            "--data",
+        ])
+        .arg(dir.path().join("data"));
+    let (_child, addr, _stderr) = spawn_listening(command);
+    let statuses: Vec<String> = (1..=3)
+        .map(|n| {
+            let body = format!(r#"{{"phone":"1380000000{n}","purpose":"register"}}"#);
+            let reply = post(&addr, "/v1/accounts/code", &body);
+            reply.lines().next().unwrap_or_default().to_string()
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "HTTP/1.1 202 Accepted",
+            "HTTP/1.1 202 Accepted",
+            "HTTP/1.1 429 Too Many Requests"
+        ],
+        "two codes an hour from one address, then refused"
+    );
+}
+
+/// Starts the binary and waits for its "listening on" line: the child, the
+/// address, and the rest of its stderr.
+fn spawn_listening(mut command: Command) -> (Reaped, String, BufReader<std::process::ChildStderr>) {
+    let mut child = Reaped(command.stderr(Stdio::piped()).spawn().unwrap());
+    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert_ne!(
+            stderr.read_line(&mut line).unwrap(),
+            0,
+            "exited before listening"
+        );
+        if let Some(addr) = line.trim().strip_prefix("laowu-server: listening on ") {
+            return (child, addr.to_string(), stderr);
+        }
+    }
+}
+
+/// One HTTP/1.1 POST of a JSON body; the whole reply as text.
+fn post(addr: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    reply
+}
+
 /// Kills the server if the test fails before stopping it.
 struct Reaped(std::process::Child);
 
@@ -171,28 +222,13 @@ fn the_binary_explains_a_refused_database_and_exits_non_zero() {
 fn the_binary_takes_its_configuration_from_the_environment_and_logs_json() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("env-data");
-    let mut child = Reaped(
-        Command::new(env!("CARGO_BIN_EXE_laowu-server"))
-            .env("LAOWU_LISTEN", "127.0.0.1:0")
-            .env("LAOWU_DATA", &data)
-            .env("LAOWU_LOG_FORMAT", "json")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_laowu-server"));
+    command
+        .env("LAOWU_LISTEN", "127.0.0.1:0")
+        .env("LAOWU_DATA", &data)
+        .env("LAOWU_LOG_FORMAT", "json");
+    let (_child, addr, mut stderr) = spawn_listening(command);
     let mut line = String::new();
-    let addr = loop {
-        line.clear();
-        assert_ne!(
-            stderr.read_line(&mut line).unwrap(),
-            0,
-            "exited before listening"
-        );
-        if let Some(addr) = line.trim().strip_prefix("laowu-server: listening on ") {
-            break addr.to_string();
-        }
-    };
     let ready = {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(&addr).unwrap();

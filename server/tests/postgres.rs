@@ -1,0 +1,271 @@
+//! The PostgreSQL backend: what a wrong database URL, an unreachable or
+//! foreign database and a newer schema give; several server processes (here,
+//! several servers with pools of their own) sharing one database; and a
+//! database that drops its connections mid-run.
+//!
+//! Tests that need PostgreSQL run when `LAOWU_TEST_POSTGRES` names a server
+//! (`scripts/test-all.sh` starts one); without it they say so and pass.
+
+mod common;
+mod sim;
+
+use std::process::Command;
+use std::sync::Arc;
+
+use common::db::{postgres_admin_url, with_database};
+use common::{TestServer, phone};
+use laowu_server::clock::{Clock, ManualClock};
+use laowu_server::{AppState, Config, Database};
+use serde_json::json;
+use sim::{SimPhone, all};
+use tokio_postgres::NoTls;
+
+fn postgres_or_skip(test: &str) -> Option<String> {
+    let url = postgres_admin_url();
+    if url.is_none() {
+        eprintln!("{test}: skipped, LAOWU_TEST_POSTGRES is not set");
+    }
+    url
+}
+
+async fn admin_client(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, NoTls).await.unwrap();
+    tokio::spawn(connection);
+    client
+}
+
+/// A new, empty database on the test server; its URL.
+async fn fresh_database(admin_url: &str) -> String {
+    let mut bytes = [0u8; 8];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).unwrap();
+    let name = format!("laowu_test_{}", hex::encode(bytes));
+    admin_client(admin_url)
+        .await
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    with_database(admin_url, &name)
+}
+
+fn config_on(dir: &tempfile::TempDir, url: &str) -> Config {
+    let mut config = common::test_config(dir.path(), Arc::new(ManualClock::starting_now()));
+    config.database = Database::Postgres(url.to_string());
+    config
+}
+
+/// A loopback port nothing listens on.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn a_database_that_is_neither_sqlite_nor_postgres_is_refused_by_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_laowu-server"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            "mysql://root@db/laowu",
+            "--data",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--db"), "{stderr}");
+    assert!(stderr.contains("postgres:// URL"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_is_named_without_its_password_and_exits_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "postgres://laowu:s3cret-pw@127.0.0.1:{}/laowu",
+        closed_port()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_laowu-server"))
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .env("LAOWU_DB", &url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot be reached"), "{stderr}");
+    assert!(!stderr.contains("s3cret-pw"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_url_postgres_cannot_parse_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = AppState::open(config_on(&dir, "postgres://127.0.0.1:notaport/x"))
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string().contains("not one PostgreSQL takes"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_newer_schema_and_a_foreign_database_are_refused_at_start() {
+    let Some(admin) = postgres_or_skip("newer and foreign schemas") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(&admin).await;
+    drop(AppState::open(config_on(&dir, &url)).await.unwrap());
+    // A second start finds the schema current and changes nothing.
+    drop(AppState::open(config_on(&dir, &url)).await.unwrap());
+    let db = admin_client(&url).await;
+    db.batch_execute("UPDATE laowu_schema SET version = 99")
+        .await
+        .unwrap();
+    let err = AppState::open(config_on(&dir, &url))
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string().contains("schema version 99 is newer"),
+        "{err}"
+    );
+
+    let foreign = fresh_database(&admin).await;
+    admin_client(&foreign)
+        .await
+        .batch_execute("CREATE TABLE invoices (id BIGINT PRIMARY KEY)")
+        .await
+        .unwrap();
+    let err = AppState::open(config_on(&dir, &foreign))
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string().contains("tables laowu-server did not make"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_sharing_one_database_share_codes_limits_and_sessions() {
+    if postgres_or_skip("shared state").is_none() {
+        return;
+    }
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let a = TestServer::start_in(dir.clone(), |_| {}).await;
+    let b = TestServer::start_in(dir.clone(), |_| {}).await;
+    assert_ne!(a.addr, b.addr);
+    let number = phone(901);
+
+    // A code sent by one process is good at the other, and the per-number
+    // limit (one a minute) counts requests made to either.
+    a.request_code(&number, "register").await.expect(202);
+    b.request_code(&number, "register")
+        .await
+        .error(429, "rate_limited");
+    let code = a.last_code(&number);
+    b.post(
+        "/v1/accounts/register",
+        json!({"phone": number, "code": code, "password": common::PASSWORD}),
+    )
+    .await
+    .expect(201);
+
+    // A refresh token rotated at one process is spent at the other.
+    let tokens: laowu_protocol::TokenPair =
+        a.login(&number, common::PASSWORD).await.expect(200).json();
+    let refresh = json!({"refresh_token": tokens.refresh_token});
+    b.post("/v1/tokens/refresh", refresh.clone())
+        .await
+        .expect(200);
+    a.post("/v1/tokens/refresh", refresh)
+        .await
+        .error(401, "unauthorised");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_batch_pushed_to_two_servers_at_once_is_stored_once() {
+    if postgres_or_skip("concurrent pushes").is_none() {
+        return;
+    }
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let a = TestServer::start_in(dir.clone(), |_| {}).await;
+    let b = TestServer::start_in(dir.clone(), |_| {}).await;
+    let mut worker = SimPhone::register(&a, &phone(902)).await;
+    let now = a.clock.now_ms();
+    for round in 0..10 {
+        let items: Vec<_> = (0..20)
+            .map(|i| worker.check_in("site", now + round * 1000 + i, false))
+            .collect();
+        // The same batch reaches both processes at once, as a phone's
+        // retry after a lost answer could.
+        let (at_a, at_b) = tokio::join!(worker.push_ok(&a, &items), worker.push_ok(&b, &items));
+        let mut outcomes = [at_a, at_b];
+        outcomes.sort();
+        assert_eq!(
+            outcomes,
+            [all("accepted", 20), all("duplicate", 20)],
+            "round {round}: one process stores the batch, the other finds it stored"
+        );
+    }
+    let db = a.db().await;
+    assert_eq!(db.int("SELECT count(*) FROM attendance", &[]).await, 200);
+    assert_eq!(
+        db.int("SELECT count(DISTINCT seq) FROM attendance", &[])
+            .await,
+        200
+    );
+    assert_eq!(db.int("SELECT max(seq) FROM chain_heads", &[]).await, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_dropped_by_the_database_are_replaced_and_nothing_is_half_written() {
+    let Some(admin) = postgres_or_skip("dropped connections") else {
+        return;
+    };
+    let server = TestServer::start().await;
+    let mut worker = SimPhone::register(&server, &phone(903)).await;
+    let now = server.clock.now_ms();
+    let database = match common::db::database_of(&server.data_dir()) {
+        Database::Postgres(url) => url.rsplit('/').next().unwrap().to_string(),
+        Database::Sqlite => unreachable!("the suite runs on PostgreSQL here"),
+    };
+    let admin = admin_client(&admin).await;
+    let mut stored = 0;
+    for round in 0..5 {
+        // What an operator's restart or a failover does to open connections.
+        let killed = admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+                &[&database],
+            )
+            .await
+            .unwrap();
+        assert!(killed > 0 || round > 0, "the server held connections");
+        let items: Vec<_> = (0..10)
+            .map(|i| worker.check_in("site", now + round * 1000 + i, false))
+            .collect();
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let reply = worker.push(&server, &items).await;
+            match reply.status.as_u16() {
+                200 => break,
+                503 => assert!(reply.headers.contains_key("retry-after"), "{reply:?}"),
+                other => panic!("push answered {other}: {}", reply.body),
+            }
+            assert!(tries < 20, "the server never recovered");
+        }
+        stored += 10;
+        let db = server.db().await;
+        assert_eq!(db.int("SELECT count(*) FROM attendance", &[]).await, stored);
+    }
+}
