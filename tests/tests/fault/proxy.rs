@@ -8,7 +8,9 @@
 //! - passed: the request and its answer go through.
 //!
 //! One request per connection (`Connection: close` both ways), so a fate
-//! never leaks into the next request.
+//! never leaks into the next request. With several upstreams (server
+//! processes sharing one database) connections take turns among them, so
+//! every phone's requests reach each process.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -34,6 +36,16 @@ pub struct Counts {
     pub unavailable: AtomicU64,
     /// The server could not be reached (it was restarting).
     pub upstream_down: AtomicU64,
+    /// Per upstream, in the order given to [`Proxy::start_many`].
+    pub upstreams: Vec<UpstreamCounts>,
+}
+
+#[derive(Default, Debug)]
+pub struct UpstreamCounts {
+    /// Requests sent on to this upstream (passed or answer lost).
+    pub forwarded: AtomicU64,
+    /// Requests this upstream did not answer (down, killed or restarting).
+    pub down: AtomicU64,
 }
 
 pub struct Proxy {
@@ -44,10 +56,25 @@ pub struct Proxy {
 
 impl Proxy {
     /// Listens on a free loopback port and forwards to `upstream`.
+    #[allow(dead_code)] // not every test binary has a single server
     pub async fn start(upstream: SocketAddr, faults: Faults, seed: u64) -> Proxy {
+        Proxy::start_many(vec![upstream], faults, seed).await
+    }
+
+    /// Listens on a free loopback port and forwards each connection to the
+    /// next of `upstreams` in turn.
+    pub async fn start_many(upstreams: Vec<SocketAddr>, faults: Faults, seed: u64) -> Proxy {
+        assert!(!upstreams.is_empty(), "the proxy needs an upstream");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let addr = listener.local_addr().expect("proxy addr");
-        let counts = Arc::new(Counts::default());
+        let counts = Arc::new(Counts {
+            upstreams: upstreams
+                .iter()
+                .map(|_| UpstreamCounts::default())
+                .collect(),
+            ..Counts::default()
+        });
+        let mut next = 0;
         let enabled = Arc::new(AtomicBool::new(false));
         let rng = Arc::new(Mutex::new(seed | 1));
         let (c, e) = (counts.clone(), enabled.clone());
@@ -61,7 +88,9 @@ impl Proxy {
                 } else {
                     Fate::Pass
                 };
-                tokio::spawn(handle(client, upstream, fate, c.clone()));
+                let turn = next % upstreams.len();
+                next += 1;
+                tokio::spawn(handle(client, upstreams[turn], turn, fate, c.clone()));
             }
         });
         Proxy {
@@ -106,7 +135,13 @@ fn draw(rng: &Mutex<u64>, f: Faults) -> Fate {
     }
 }
 
-async fn handle(mut client: TcpStream, upstream: SocketAddr, fate: Fate, counts: Arc<Counts>) {
+async fn handle(
+    mut client: TcpStream,
+    upstream: SocketAddr,
+    turn: usize,
+    fate: Fate,
+    counts: Arc<Counts>,
+) {
     let Some(request) = read_request(&mut client).await else {
         return;
     };
@@ -129,18 +164,21 @@ async fn handle(mut client: TcpStream, upstream: SocketAddr, fate: Fate, counts:
         }
         Fate::Pass | Fate::LoseAnswer => {}
     }
-    let Ok(mut server) = TcpStream::connect(upstream).await else {
+    let this = &counts.upstreams[turn];
+    this.forwarded.fetch_add(1, Ordering::Relaxed);
+    let down = || {
         counts.upstream_down.fetch_add(1, Ordering::Relaxed);
-        return;
+        this.down.fetch_add(1, Ordering::Relaxed);
+    };
+    let Ok(mut server) = TcpStream::connect(upstream).await else {
+        return down();
     };
     if server.write_all(&request).await.is_err() {
-        counts.upstream_down.fetch_add(1, Ordering::Relaxed);
-        return;
+        return down();
     }
     let mut answer = Vec::new();
     if server.read_to_end(&mut answer).await.is_err() || answer.is_empty() {
-        counts.upstream_down.fetch_add(1, Ordering::Relaxed);
-        return;
+        return down();
     }
     if fate == Fate::LoseAnswer {
         counts.answers_lost.fetch_add(1, Ordering::Relaxed);
