@@ -1,6 +1,7 @@
 //! Everything the server can be tuned by. [`Config::new`] gives the
 //! production values; tests lower the password-hash cost and inject a clock.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +35,8 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// `None`: append to `<data_dir>/sms.log`.
     pub sms: Option<Arc<dyn SmsSender>>,
+    /// Proxies whose `X-Forwarded-For` names the client (see `http::client_ip`).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Config {
@@ -50,6 +53,7 @@ impl Config {
             body_limit_bytes: 1024 * 1024,
             clock: Arc::new(SystemClock),
             sms: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

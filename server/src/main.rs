@@ -11,7 +11,7 @@
 //! metrics are served only when `--metrics-listen` names a (private) address
 //! of their own.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -73,6 +73,17 @@ struct Args {
         value_name = "N"
     )]
     codes_per_ip_per_hour: u32,
+    /// A reverse proxy (TLS terminator, load balancer) whose X-Forwarded-For
+    /// header names the client, so per-address limits count phones rather
+    /// than the proxy. Repeatable; the environment takes a comma-separated list.
+    #[arg(
+        long,
+        global = true,
+        env = "LAOWU_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "IP"
+    )]
+    trusted_proxy: Vec<IpAddr>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +104,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let mut config = Config::new(&args.data);
     config.database = args.db.clone();
+    config.trusted_proxies = args.trusted_proxy.clone();
     config.limits.code_per_ip = vec![RateRule::new(
         args.codes_per_ip_per_hour,
         Duration::from_secs(3600),

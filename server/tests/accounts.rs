@@ -247,6 +247,59 @@ async fn codes_expire_after_five_minutes_and_only_the_latest_counts() {
     server.stop().await;
 }
 
+/// Code requests from distinct numbers, each claiming to come via a proxy
+/// for the address `forwarded`: the statuses.
+async fn codes_forwarded_for(server: &TestServer, first: u32, forwarded: &[&str]) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for (n, ip) in (first..).zip(forwarded) {
+        let reply = server
+            .client
+            .post(server.url("/v1/accounts/code"))
+            .header("x-forwarded-for", format!("198.51.100.7, {ip}"))
+            .json(&json!({"phone": phone(n), "purpose": "register"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(reply.status().as_u16());
+    }
+    statuses
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x_forwarded_for_names_the_client_only_when_the_peer_is_a_trusted_proxy() {
+    let one_an_hour = |c: &mut laowu_server::Config| {
+        c.limits.code_per_ip = vec![laowu_server::store::RateRule::new(
+            1,
+            Duration::from_secs(3600),
+        )];
+    };
+    // Untrusted: the header is the client's own words, and every request
+    // counts against the one TCP peer.
+    let server = TestServer::start_with(one_an_hour).await;
+    assert_eq!(
+        codes_forwarded_for(&server, 801, &["203.0.113.1", "203.0.113.2"]).await,
+        [202, 429]
+    );
+    server.stop().await;
+    // Behind a trusted proxy on loopback: the nearest untrusted hop counts.
+    let server = TestServer::start_with(|c| {
+        one_an_hour(c);
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(
+        codes_forwarded_for(
+            &server,
+            811,
+            &["203.0.113.1", "203.0.113.2", "203.0.113.1", "not-an-ip"]
+        )
+        .await,
+        [202, 202, 429, 202],
+        "two clients once each, the first again, then the proxy itself for a garbled header"
+    );
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_requests_are_rate_limited_per_number_and_per_address() {
     let server = TestServer::start_with(|c| {
