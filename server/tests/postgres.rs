@@ -1,7 +1,7 @@
 //! The PostgreSQL backend: what a wrong database URL, an unreachable or
 //! foreign database and a newer schema give; several server processes (here,
-//! several servers with pools of their own) sharing one database; and a
-//! database that drops its connections mid-run.
+//! several servers with pools of their own) sharing one database; a
+//! database that drops its connections mid-run, and one that restarts.
 //!
 //! Tests that need PostgreSQL run when `LAOWU_TEST_POSTGRES` names a server
 //! (`scripts/test-all.sh` starts one); without it they say so and pass.
@@ -268,4 +268,95 @@ async fn connections_dropped_by_the_database_are_replaced_and_nothing_is_half_wr
         let db = server.db().await;
         assert_eq!(db.int("SELECT count(*) FROM attendance", &[]).await, stored);
     }
+}
+
+/// A PostgreSQL cluster of the test's own (`scripts/postgres.sh` on a free
+/// port), so it can be stopped and started without disturbing other tests.
+struct OwnCluster {
+    port: u16,
+}
+
+impl OwnCluster {
+    fn start() -> OwnCluster {
+        let cluster = OwnCluster {
+            port: closed_port(),
+        };
+        cluster.script("start");
+        cluster
+    }
+
+    fn script(&self, action: &str) {
+        let status = Command::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scripts/postgres.sh"
+        ))
+        .arg(action)
+        .env("LAOWU_PG_PORT", self.port.to_string())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+        assert!(status.success(), "postgres.sh {action}");
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        self.script("stop");
+        let _ = std::fs::remove_dir_all(format!("/tmp/laowu-pg-{}", self.port));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_restarting_mid_run_is_503_then_resumes_with_nothing_lost_or_doubled() {
+    if postgres_or_skip("a restarting PostgreSQL").is_none() {
+        return;
+    }
+    let cluster = OwnCluster::start();
+    let url = cluster.url();
+    let server = TestServer::start_with(|c| c.database = Database::Postgres(url.clone())).await;
+    let mut worker = SimPhone::register(&server, &phone(904)).await;
+    let now = server.clock.now_ms();
+    let first: Vec<_> = (0..10)
+        .map(|i| worker.check_in("site", now + i, false))
+        .collect();
+    assert_eq!(worker.push_ok(&server, &first).await, all("accepted", 10));
+
+    cluster.script("stop");
+    let second: Vec<_> = (10..20)
+        .map(|i| worker.check_in("site", now + i, false))
+        .collect();
+    let down = worker.push(&server, &second).await;
+    down.error(503, "unavailable");
+    assert!(down.headers.contains_key("retry-after"), "{down:?}");
+    server
+        .send(reqwest::Method::GET, "/v1/ready", None, None)
+        .await
+        .error(503, "unavailable");
+
+    cluster.script("start");
+    // The phone resends both batches, as its outbox would.
+    let mut again = first.clone();
+    again.extend(second);
+    let mut results = all("duplicate", 10);
+    results.extend(all("accepted", 10));
+    assert_eq!(worker.push_ok(&server, &again).await, results);
+    server
+        .send(reqwest::Method::GET, "/v1/ready", None, None)
+        .await
+        .expect(200);
+    let db = admin_client(&url).await;
+    let count = |sql: &'static str| {
+        let db = &db;
+        async move { db.query_one(sql, &[]).await.unwrap().get::<_, i64>(0) }
+    };
+    assert_eq!(count("SELECT count(*) FROM attendance").await, 20);
+    assert_eq!(
+        count("SELECT count(DISTINCT seq) FROM attendance").await,
+        20
+    );
+    assert_eq!(count("SELECT seq FROM chain_heads").await, 20);
 }
