@@ -12,13 +12,12 @@ mod sim;
 use std::process::Command;
 use std::sync::Arc;
 
-use common::db::{postgres_admin_url, with_database};
+use common::db::{connect, create_database, postgres_admin_url};
 use common::{TestServer, phone};
 use laowu_server::clock::{Clock, ManualClock};
 use laowu_server::{AppState, Config, Database};
 use serde_json::json;
 use sim::{SimPhone, all};
-use tokio_postgres::NoTls;
 
 fn postgres_or_skip(test: &str) -> Option<String> {
     let url = postgres_admin_url();
@@ -26,25 +25,6 @@ fn postgres_or_skip(test: &str) -> Option<String> {
         eprintln!("{test}: skipped, LAOWU_TEST_POSTGRES is not set");
     }
     url
-}
-
-async fn admin_client(url: &str) -> tokio_postgres::Client {
-    let (client, connection) = tokio_postgres::connect(url, NoTls).await.unwrap();
-    tokio::spawn(connection);
-    client
-}
-
-/// A new, empty database on the test server; its URL.
-async fn fresh_database(admin_url: &str) -> String {
-    let mut bytes = [0u8; 8];
-    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).unwrap();
-    let name = format!("laowu_test_{}", hex::encode(bytes));
-    admin_client(admin_url)
-        .await
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    with_database(admin_url, &name)
 }
 
 fn config_on(dir: &tempfile::TempDir, url: &str) -> Config {
@@ -120,11 +100,11 @@ async fn a_newer_schema_and_a_foreign_database_are_refused_at_start() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database(&admin).await;
+    let url = create_database(&admin).await;
     drop(AppState::open(config_on(&dir, &url)).await.unwrap());
     // A second start finds the schema current and changes nothing.
     drop(AppState::open(config_on(&dir, &url)).await.unwrap());
-    let db = admin_client(&url).await;
+    let db = connect(&url).await;
     db.batch_execute("UPDATE laowu_schema SET version = 99")
         .await
         .unwrap();
@@ -137,8 +117,8 @@ async fn a_newer_schema_and_a_foreign_database_are_refused_at_start() {
         "{err}"
     );
 
-    let foreign = fresh_database(&admin).await;
-    admin_client(&foreign)
+    let foreign = create_database(&admin).await;
+    connect(&foreign)
         .await
         .batch_execute("CREATE TABLE invoices (id BIGINT PRIMARY KEY)")
         .await
@@ -237,7 +217,7 @@ async fn connections_dropped_by_the_database_are_replaced_and_nothing_is_half_wr
         Database::Postgres(url) => url.rsplit('/').next().unwrap().to_string(),
         Database::Sqlite => unreachable!("the suite runs on PostgreSQL here"),
     };
-    let admin = admin_client(&admin).await;
+    let admin = connect(&admin).await;
     let mut stored = 0;
     for round in 0..5 {
         // What an operator's restart or a failover does to open connections.
@@ -348,7 +328,7 @@ async fn postgres_restarting_mid_run_is_503_then_resumes_with_nothing_lost_or_do
         .send(reqwest::Method::GET, "/v1/ready", None, None)
         .await
         .expect(200);
-    let db = admin_client(&url).await;
+    let db = connect(&url).await;
     let count = |sql: &'static str| {
         let db = &db;
         async move { db.query_one(sql, &[]).await.unwrap().get::<_, i64>(0) }

@@ -24,16 +24,21 @@ pub async fn database_for(data: &Path) -> Database {
     let Some(admin_url) = postgres_admin_url() else {
         return Database::Sqlite;
     };
-    let name = format!("laowu_test_{}", hex::encode(rand_bytes()));
-    let admin = connect(&admin_url).await;
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create a test database");
-    let url = with_database(&admin_url, &name);
+    let url = create_database(&admin_url).await;
     std::fs::create_dir_all(data).unwrap();
     std::fs::write(&file, &url).unwrap();
     Database::Postgres(url)
+}
+
+/// A new, empty database on the PostgreSQL server at `admin_url`; its URL.
+pub async fn create_database(admin_url: &str) -> String {
+    let name = format!("laowu_test_{}", hex::encode(rand_bytes()));
+    connect(admin_url)
+        .await
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create a test database");
+    with_database(admin_url, &name)
 }
 
 /// The database already chosen for `data` (see [`database_for`]).
@@ -65,7 +70,7 @@ fn rand_bytes() -> [u8; 8] {
     bytes
 }
 
-async fn connect(url: &str) -> tokio_postgres::Client {
+pub async fn connect(url: &str) -> tokio_postgres::Client {
     let (client, connection) = tokio_postgres::connect(url, NoTls)
         .await
         .expect("connect to the test PostgreSQL");
