@@ -53,6 +53,37 @@ pub struct Completion {
     pub certificate: DeletionCertificate,
 }
 
+impl Completion {
+    /// The unsigned certificate for request `id` whose erasure counted
+    /// `counts`, and the JSON text the backends store with the request.
+    pub(super) fn new(
+        id: &str,
+        requested_ms: i64,
+        deadline: String,
+        now_ms: i64,
+        counts: DeletionCounts,
+    ) -> Result<(Completion, String), super::StoreError> {
+        let certificate = DeletionCertificate {
+            request_id: id.to_string(),
+            requested_at_ms: requested_ms,
+            deadline,
+            completed_at_ms: now_ms,
+            anonymised_records: counts.anonymised_attendance + counts.anonymised_decisions,
+            deleted_records: counts.deleted,
+            signature: String::new(),
+        };
+        let text = serde_json::to_string(&certificate)
+            .map_err(|_| super::StoreError::Corrupt("a certificate does not serialise"))?;
+        Ok((
+            Completion {
+                counts,
+                certificate,
+            },
+            text,
+        ))
+    }
+}
+
 pub trait DeletionStore {
     /// The account that registered this device public key (32 bytes), if any.
     fn account_by_device_key(&self, public_key: Vec<u8>) -> StoreFuture<'_, Option<String>>;

@@ -12,6 +12,7 @@
 //! SHA-256 digests.
 
 mod accounts;
+mod chain;
 mod codes;
 mod deletions;
 mod devices;

@@ -1,4 +1,3 @@
-use laowu_protocol::DeletionCertificate;
 use tokio_postgres::Row;
 
 use super::PostgresStore;
@@ -142,17 +141,7 @@ impl DeletionStore for PostgresStore {
             let account_id =
                 account_id.ok_or(StoreError::Corrupt("a queued deletion has no account"))?;
             let counts = erase_account(&tx, &account_id).await?;
-            let certificate = DeletionCertificate {
-                request_id: id.clone(),
-                requested_at_ms: requested_ms,
-                deadline,
-                completed_at_ms: now_ms,
-                anonymised_records: counts.anonymised_attendance + counts.anonymised_decisions,
-                deleted_records: counts.deleted,
-                signature: String::new(),
-            };
-            let text = serde_json::to_string(&certificate)
-                .map_err(|_| StoreError::Corrupt("a certificate does not serialise"))?;
+            let (completion, text) = Completion::new(&id, requested_ms, deadline, now_ms, counts)?;
             tx.execute(
                 "UPDATE deletions SET account_id = NULL, completed_ms = $2, certificate = $3
                  WHERE id = $1",
@@ -160,10 +149,7 @@ impl DeletionStore for PostgresStore {
             )
             .await?;
             tx.commit().await?;
-            Ok(Some(Completion {
-                counts,
-                certificate,
-            }))
+            Ok(Some(completion))
         })
     }
 

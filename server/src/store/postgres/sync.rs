@@ -1,15 +1,11 @@
-use laowu_protocol::refusal_code;
-
 use super::{PostgresStore, flag, lock};
+use crate::store::chain::{Chain, seen_before};
 use crate::store::{
     AttendanceRow, DecisionRecord, Incoming, Ingested, Inserted, ItemRow, PushBatch, SiteRecord,
     StoreError, StoreFuture, SyncStore, Upserted,
 };
 
 type Tx<'a> = deadpool_postgres::Transaction<'a>;
-
-/// The `prev_hash` of a device's first event.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 impl SyncStore for PostgresStore {
     fn device_key(
@@ -198,15 +194,6 @@ impl SyncStore for PostgresStore {
     }
 }
 
-/// The device's chain as the batch walks it.
-struct Chain {
-    seq: u64,
-    hash: String,
-    moved: bool,
-    /// An attendance item of this batch was refused: later links cannot follow.
-    broken: bool,
-}
-
 async fn ingest(tx: &Tx<'_>, batch: PushBatch) -> Result<Vec<Ingested>, StoreError> {
     let head = tx
         .query_opt(
@@ -214,20 +201,10 @@ async fn ingest(tx: &Tx<'_>, batch: PushBatch) -> Result<Vec<Ingested>, StoreErr
             &[&batch.device_id],
         )
         .await?;
-    let mut chain = match head {
-        Some(r) => Chain {
-            seq: r.try_get::<_, i64>(0)? as u64,
-            hash: r.try_get(1)?,
-            moved: false,
-            broken: false,
-        },
-        None => Chain {
-            seq: 0,
-            hash: GENESIS.to_string(),
-            moved: false,
-            broken: false,
-        },
-    };
+    let mut chain = Chain::from_head(
+        head.map(|r| Ok::<_, StoreError>((r.try_get::<_, i64>(0)? as u64, r.try_get(1)?)))
+            .transpose()?,
+    );
     let mut results = Vec::with_capacity(batch.items.len());
     for item in batch.items {
         let result = match item {
@@ -236,7 +213,7 @@ async fn ingest(tx: &Tx<'_>, batch: PushBatch) -> Result<Vec<Ingested>, StoreErr
                 reason,
                 attendance: link,
             } => {
-                chain.broken |= link;
+                chain.refused_early(link);
                 Ingested::Refused { code, reason }
             }
             Incoming::Attendance(row) => {
@@ -288,30 +265,10 @@ async fn attendance(
     if let Some(stored) = tx.query_opt(&find, &[&row.event_id]).await? {
         let owner: String = stored.try_get(0)?;
         let hash: String = stored.try_get(1)?;
-        return Ok(if owner == device_id && hash == row.event_hash {
-            Ingested::Duplicate
-        } else {
-            key_reused()
-        });
+        return Ok(seen_before(owner == device_id && hash == row.event_hash));
     }
-    if chain.broken {
-        return Ok(Ingested::Refused {
-            code: refusal_code::AFTER_REFUSAL,
-            reason: "an earlier event of this device's chain in the batch was refused",
-        });
-    }
-    if row.seq != chain.seq + 1 || row.prev_hash != chain.hash {
-        chain.broken = true;
-        return Ok(Ingested::Refused {
-            code: refusal_code::OUT_OF_CHAIN,
-            reason: if row.seq <= chain.seq {
-                "another event already holds this place in the device's chain"
-            } else if row.seq > chain.seq + 1 {
-                "events before this one are missing"
-            } else {
-                "the event does not link to the last one accepted from this device"
-            },
-        });
+    if let Some(refused) = chain.check(&row) {
+        return Ok(refused);
     }
     // The unique keys (event_id; device_id and seq) decide: a row that
     // conflicts is not written, and the event is refused as out of chain.
@@ -343,18 +300,11 @@ async fn attendance(
             ],
         )
         .await?;
-    if inserted == 1 {
-        chain.seq = row.seq;
-        chain.hash = row.event_hash;
-        chain.moved = true;
-        Ok(Ingested::Accepted)
+    Ok(if inserted == 1 {
+        chain.accepted(row)
     } else {
-        chain.broken = true;
-        Ok(Ingested::Refused {
-            code: refusal_code::OUT_OF_CHAIN,
-            reason: "another event already holds this place in the device's chain",
-        })
-    }
+        chain.conflicted()
+    })
 }
 
 async fn other(
@@ -398,16 +348,5 @@ async fn other(
         )
         .await?
         .try_get(0)?;
-    Ok(if stored == row.content_hash {
-        Ingested::Duplicate
-    } else {
-        key_reused()
-    })
-}
-
-fn key_reused() -> Ingested {
-    Ingested::Refused {
-        code: refusal_code::KEY_REUSED,
-        reason: "this key was used before for different content",
-    }
+    Ok(seen_before(stored == row.content_hash))
 }

@@ -1,4 +1,3 @@
-use laowu_protocol::DeletionCertificate;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::SqliteStore;
@@ -121,27 +120,14 @@ impl DeletionStore for SqliteStore {
             let account_id =
                 account_id.ok_or(StoreError::Corrupt("a queued deletion has no account"))?;
             let counts = erase_account(&tx, &account_id)?;
-            let certificate = DeletionCertificate {
-                request_id: id.clone(),
-                requested_at_ms: requested_ms,
-                deadline,
-                completed_at_ms: now_ms,
-                anonymised_records: counts.anonymised_attendance + counts.anonymised_decisions,
-                deleted_records: counts.deleted,
-                signature: String::new(),
-            };
-            let text = serde_json::to_string(&certificate)
-                .map_err(|_| StoreError::Corrupt("a certificate does not serialise"))?;
+            let (completion, text) = Completion::new(&id, requested_ms, deadline, now_ms, counts)?;
             tx.execute(
                 "UPDATE deletions SET account_id = NULL, completed_ms = ?2, certificate = ?3
                  WHERE id = ?1",
                 params![id, now_ms, text],
             )?;
             tx.commit()?;
-            Ok(Some(Completion {
-                counts,
-                certificate,
-            }))
+            Ok(Some(completion))
         })
     }
 

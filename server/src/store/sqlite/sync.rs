@@ -1,14 +1,11 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{SqliteStore, is_unique_violation};
+use crate::store::chain::{Chain, seen_before};
 use crate::store::{
     AttendanceRow, DecisionRecord, Incoming, Ingested, Inserted, ItemRow, PushBatch, SiteRecord,
     StoreError, StoreFuture, SyncStore, Upserted,
 };
-use laowu_protocol::refusal_code;
-
-/// The `prev_hash` of a device's first event.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 impl SyncStore for SqliteStore {
     fn device_key(
@@ -171,35 +168,15 @@ impl SyncStore for SqliteStore {
     }
 }
 
-/// The device's chain as the batch walks it.
-struct Chain {
-    seq: u64,
-    hash: String,
-    moved: bool,
-    /// An attendance item of this batch was refused: later links cannot follow.
-    broken: bool,
-}
-
 fn ingest(tx: &Transaction<'_>, batch: PushBatch) -> Result<Vec<Ingested>, StoreError> {
-    let mut chain = tx
+    let head = tx
         .query_row(
             "SELECT seq, hash FROM chain_heads WHERE device_id = ?1",
             [&batch.device_id],
             |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)),
         )
-        .optional()?
-        .map(|(seq, hash)| Chain {
-            seq,
-            hash,
-            moved: false,
-            broken: false,
-        })
-        .unwrap_or(Chain {
-            seq: 0,
-            hash: GENESIS.to_string(),
-            moved: false,
-            broken: false,
-        });
+        .optional()?;
+    let mut chain = Chain::from_head(head);
     let mut results = Vec::with_capacity(batch.items.len());
     for item in batch.items {
         let result = match item {
@@ -208,7 +185,7 @@ fn ingest(tx: &Transaction<'_>, batch: PushBatch) -> Result<Vec<Ingested>, Store
                 reason,
                 attendance,
             } => {
-                chain.broken |= attendance;
+                chain.refused_early(attendance);
                 Ingested::Refused { code, reason }
             }
             Incoming::Attendance(row) => attendance(
@@ -255,30 +232,10 @@ fn attendance(
         )
         .optional()?;
     if let Some((owner, hash)) = stored {
-        return Ok(if owner == device_id && hash == row.event_hash {
-            Ingested::Duplicate
-        } else {
-            key_reused()
-        });
+        return Ok(seen_before(owner == device_id && hash == row.event_hash));
     }
-    if chain.broken {
-        return Ok(Ingested::Refused {
-            code: refusal_code::AFTER_REFUSAL,
-            reason: "an earlier event of this device's chain in the batch was refused",
-        });
-    }
-    if row.seq != chain.seq + 1 || row.prev_hash != chain.hash {
-        chain.broken = true;
-        return Ok(Ingested::Refused {
-            code: refusal_code::OUT_OF_CHAIN,
-            reason: if row.seq <= chain.seq {
-                "another event already holds this place in the device's chain"
-            } else if row.seq > chain.seq + 1 {
-                "events before this one are missing"
-            } else {
-                "the event does not link to the last one accepted from this device"
-            },
-        });
+    if let Some(refused) = chain.check(&row) {
+        return Ok(refused);
     }
     let inserted = tx.execute(
         "INSERT INTO attendance (event_id, device_id, account_id, seq, event_hash, site_id, day,
@@ -301,19 +258,8 @@ fn attendance(
         ],
     );
     match inserted {
-        Ok(_) => {
-            chain.seq = row.seq;
-            chain.hash = row.event_hash;
-            chain.moved = true;
-            Ok(Ingested::Accepted)
-        }
-        Err(e) if is_unique_violation(&e) => {
-            chain.broken = true;
-            Ok(Ingested::Refused {
-                code: refusal_code::OUT_OF_CHAIN,
-                reason: "another event already holds this place in the device's chain",
-            })
-        }
+        Ok(_) => Ok(chain.accepted(row)),
+        Err(e) if is_unique_violation(&e) => Ok(chain.conflicted()),
         Err(e) => Err(e.into()),
     }
 }
@@ -333,11 +279,7 @@ fn other(
         )
         .optional()?;
     if let Some(hash) = stored {
-        return Ok(if hash == row.content_hash {
-            Ingested::Duplicate
-        } else {
-            key_reused()
-        });
+        return Ok(seen_before(hash == row.content_hash));
     }
     tx.execute(
         "INSERT INTO items (device_id, key, account_id, stream, content_hash, payload_sealed,
@@ -354,11 +296,4 @@ fn other(
         ],
     )?;
     Ok(Ingested::Accepted)
-}
-
-fn key_reused() -> Ingested {
-    Ingested::Refused {
-        code: refusal_code::KEY_REUSED,
-        reason: "this key was used before for different content",
-    }
 }
