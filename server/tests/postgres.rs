@@ -340,3 +340,48 @@ async fn postgres_restarting_mid_run_is_503_then_resumes_with_nothing_lost_or_do
     );
     assert_eq!(count("SELECT seq FROM chain_heads").await, 20);
 }
+
+#[tokio::test]
+async fn the_day_view_and_the_pull_are_served_by_indexes() {
+    if postgres_or_skip("index plans").is_none() {
+        return;
+    }
+    let server = TestServer::start().await;
+    let Database::Postgres(url) = common::db::database_of(&server.data_dir()) else {
+        unreachable!("the suite runs on PostgreSQL here");
+    };
+    let db = connect(&url).await;
+    // With sequential scans priced out, the plan shows whether an index
+    // can answer each hot query at all (tables this small would be scanned).
+    db.batch_execute("SET enable_seqscan = off").await.unwrap();
+    for (query, index) in [
+        (
+            "SELECT event_id FROM attendance
+             WHERE site_id = 'a' AND day BETWEEN '2026-03' AND '2026-03-99'",
+            "attendance_by_site_day",
+        ),
+        (
+            "SELECT cursor FROM decisions WHERE account_id = 'a' AND cursor > 5
+             ORDER BY cursor LIMIT 100",
+            "decisions_by_account",
+        ),
+        (
+            "SELECT content_hash FROM items WHERE device_id = 'd' AND key = 'k'",
+            "items_pkey",
+        ),
+        (
+            "SELECT seq, hash FROM chain_heads WHERE device_id = 'd'",
+            "chain_heads_pkey",
+        ),
+    ] {
+        let plan: Vec<String> = db
+            .query(&format!("EXPLAIN {query}"), &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let plan = plan.join("\n");
+        assert!(plan.contains(index), "{query}\n{plan}");
+    }
+}
