@@ -12,7 +12,8 @@
 #     cover the .text section; C code (bundled SQLite, ring's C and assembly) has
 #     no crate in its symbol names (cargo-bloat's "[Unknown]"), so the script
 #     also sums the sizes of the unmangled symbols (`nm --size-sort`) of that
-#     build: ring's C and assembly, and SQLite (with its FTS5 part);
+#     build: ring's C and assembly, and SQLite (trimmed by LIBSQLITE3_FLAGS in
+#     .cargo/config.toml; its FTS5 line checks that full-text search stays out);
 #   - a FIGURE line: FIGURE, name, MB, unit, target, met/missed (tab-separated).
 #
 # 1 MB here is 1,000,000 bytes. The target is 4 MB stripped on x86_64 Linux, a
