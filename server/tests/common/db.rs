@@ -117,24 +117,18 @@ impl TestDb {
 
     /// The first column of the one row `sql` returns, as an integer.
     pub async fn int(&self, sql: &str, params: &[Param]) -> i64 {
-        match self {
-            TestDb::Sqlite(conn) => conn
-                .query_row(
-                    &sqlite_sql(sql),
-                    rusqlite::params_from_iter(sqlite(params)),
-                    |r| r.get(0),
-                )
-                .unwrap(),
-            TestDb::Postgres(client) => client
-                .query_one(sql, &postgres(params))
-                .await
-                .unwrap()
-                .get(0),
-        }
+        self.scalar(sql, params).await
     }
 
     /// The first column of the one row `sql` returns, as text.
     pub async fn text(&self, sql: &str, params: &[Param]) -> String {
+        self.scalar(sql, params).await
+    }
+
+    async fn scalar<T>(&self, sql: &str, params: &[Param]) -> T
+    where
+        T: rusqlite::types::FromSql + for<'a> tokio_postgres::types::FromSql<'a>,
+    {
         match self {
             TestDb::Sqlite(conn) => conn
                 .query_row(
