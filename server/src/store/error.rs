@@ -25,8 +25,8 @@ pub enum StoreError {
         "the PostgreSQL database holds tables laowu-server did not make: give the server a database of its own"
     )]
     ForeignSchema,
-    /// PostgreSQL refused the connection, went away or is restarting: the
-    /// request may be retried once it is back.
+    /// PostgreSQL refused the connection, went away, is restarting, or
+    /// rolled the step back to break a conflict: the request may be retried.
     #[error("the database cannot be reached: {0}")]
     Unreachable(String),
     /// SQLSTATE and PostgreSQL's primary message (which names constraints,

@@ -103,7 +103,7 @@ impl From<tokio_postgres::Error> for StoreError {
     /// line may quote a stored value (the key of a unique violation).
     fn from(e: tokio_postgres::Error) -> Self {
         match e.as_db_error() {
-            Some(db) if is_unavailable(db.code()) => StoreError::Unreachable(db.message().into()),
+            Some(db) if is_transient(db.code()) => StoreError::Unreachable(db.message().into()),
             Some(db) => StoreError::Postgres {
                 code: db.code().code().to_string(),
                 message: db.message().to_string(),
@@ -114,14 +114,17 @@ impl From<tokio_postgres::Error> for StoreError {
     }
 }
 
-/// The states of a server shutting down, starting up or out of connections:
-/// worth a retry, not a bug.
-fn is_unavailable(code: &SqlState) -> bool {
+/// A server shutting down, starting up or out of connections, or a
+/// transaction PostgreSQL rolled back to break a conflict: worth a retry
+/// (the whole step was rolled back), not a bug.
+fn is_transient(code: &SqlState) -> bool {
     [
         SqlState::ADMIN_SHUTDOWN,
         SqlState::CRASH_SHUTDOWN,
         SqlState::CANNOT_CONNECT_NOW,
         SqlState::TOO_MANY_CONNECTIONS,
+        SqlState::T_R_SERIALIZATION_FAILURE,
+        SqlState::T_R_DEADLOCK_DETECTED,
     ]
     .contains(code)
 }
