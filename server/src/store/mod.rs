@@ -76,3 +76,6 @@ pub enum Inserted {
     /// A row with the same unique key exists; nothing was written.
     Duplicate,
 }
+
+#[cfg(test)]
+mod contract_tests;
