@@ -15,13 +15,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use laowu_core::app::{CheckInRequest, Phone};
-use laowu_core::attendance::{Datum, DeviceNow, SiteSpec};
-use laowu_core::consent::Policy;
-use laowu_core::store::{OpenMode, SoftwareVault};
+use laowu_core::app::Phone;
+use laowu_core::store::SoftwareVault;
 use laowu_core::sync::SyncOptions;
 use laowu_protocol::CodePurpose;
-use laowu_tests::sensors::{FixAt, NoWifi, now_ms};
+use laowu_tests::phone::{at_site, check_in_at_site};
+use laowu_tests::sensors::now_ms;
 use server::{sms_code, start_server};
 use tokio::runtime::Runtime;
 
@@ -36,21 +35,7 @@ const TARGET_CHECK_INS_PER_S: usize = 1_000;
 fn phone(home: &Path, url: &str, sms_log: &Path, i: usize, check_ins: usize) -> Phone {
     std::fs::create_dir_all(home).unwrap();
     let vault = Arc::new(SoftwareVault::open_or_create(home).unwrap());
-    let phone = Phone::open(home, vault, OpenMode::Create, Policy::bundled()).unwrap();
-    phone.accept_all(now_ms()).unwrap();
-    phone
-        .add_site(
-            SiteSpec::circle(
-                "s".into(),
-                "工地".into(),
-                Datum::Wgs84,
-                31.2304,
-                121.4737,
-                300.0,
-            ),
-            now_ms(),
-        )
-        .unwrap();
+    let phone = at_site(home, vault, now_ms()).unwrap();
     let number = format!("1390013{i:04}");
     phone
         .request_code(Some(url), &number, CodePurpose::Register, now_ms())
@@ -60,19 +45,7 @@ fn phone(home: &Path, url: &str, sms_log: &Path, i: usize, check_ins: usize) -> 
         .register_account(None, &number, &code, "bench-password", now_ms())
         .unwrap();
     for _ in 0..check_ins {
-        let now = now_ms();
-        let request = CheckInRequest {
-            site: None,
-            reason: None,
-            preview: false,
-        };
-        let now = DeviceNow {
-            device_ms: now,
-            elapsed_ms: now,
-        };
-        phone
-            .check_in(&request, &FixAt::new(31.2304, 121.4737), &NoWifi, now)
-            .unwrap();
+        check_in_at_site(&phone, now_ms()).unwrap();
     }
     phone
 }

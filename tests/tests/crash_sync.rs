@@ -23,15 +23,15 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::sensors::{FixAt, NoWifi, now_ms};
+use common::sensors::now_ms;
 use common::server::{sms_code, start_server};
 use common::{Rng, existing_vault, vault};
-use laowu_core::app::{CheckInRequest, Phone};
-use laowu_core::attendance::{Datum, DeviceNow, SiteSpec};
+use laowu_core::app::Phone;
 use laowu_core::consent::Policy;
 use laowu_core::store::OpenMode;
 use laowu_core::sync::SyncOptions;
 use laowu_protocol::CodePurpose;
+use laowu_tests::phone::{at_site, check_in_at_site};
 
 const CHILD: &str = "crash_sync_child";
 const ENV_HOME: &str = "LAOWU_CRASH_SYNC_HOME";
@@ -78,18 +78,7 @@ fn crash_sync_child() {
             let _ = phone.sync(&options(), now_ms(), now_ms());
             continue;
         }
-        let now = now_ms();
-        let done = phone
-            .check_in(
-                &CheckInRequest::default(),
-                &FixAt::new(31.2305, 121.4738),
-                &NoWifi,
-                DeviceNow {
-                    device_ms: now,
-                    elapsed_ms: now,
-                },
-            )
-            .expect("child: check_in");
+        let done = check_in_at_site(&phone, now_ms()).expect("child: check_in");
         let id = done.event.expect("a submitted check-in has an event").id;
         // Printed only once check_in has returned: this line is the ack.
         writeln!(out, "ACK {id}").unwrap();
@@ -100,21 +89,7 @@ fn crash_sync_child() {
 /// A signed-in phone with a site, its store closed again.
 fn set_up_phone(home: &Path, url: &str, sms_log: &Path) {
     std::fs::create_dir_all(home).unwrap();
-    let phone = Phone::open(home, vault(home), OpenMode::Create, Policy::bundled()).unwrap();
-    phone.accept_all(now_ms()).unwrap();
-    phone
-        .add_site(
-            SiteSpec::circle(
-                "s".into(),
-                "工地".into(),
-                Datum::Wgs84,
-                31.2304,
-                121.4737,
-                300.0,
-            ),
-            now_ms(),
-        )
-        .unwrap();
+    let phone = at_site(home, vault(home), now_ms()).unwrap();
     phone
         .request_code(Some(url), PHONE, CodePurpose::Register, now_ms())
         .unwrap();

@@ -9,10 +9,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use common::sensors::{self, FixAt, NoWifi};
 use common::vault;
-use laowu_core::app::{CheckInRequest, Phone};
-use laowu_core::attendance::{Datum, DeviceNow, EventBody, SiteSpec};
-use laowu_core::consent::Policy;
-use laowu_core::store::OpenMode;
+use laowu_core::app::CheckInRequest;
+use laowu_core::attendance::{DeviceNow, EventBody};
+use laowu_tests::phone::at_site;
 
 /// More than the window a check-in reads (256 events), ten days ago.
 const OLD_CHECK_INS: usize = 280;
@@ -30,27 +29,7 @@ fn now_ms() -> i64 {
 #[test]
 fn check_ins_past_the_read_window_still_chain_and_verify() {
     let home = tempfile::tempdir().unwrap();
-    let phone = Phone::open(
-        home.path(),
-        vault(home.path()),
-        OpenMode::Create,
-        Policy::bundled(),
-    )
-    .unwrap();
-    phone.accept_all(now_ms()).unwrap();
-    phone
-        .add_site(
-            SiteSpec::circle(
-                "s".into(),
-                "工地".into(),
-                Datum::Wgs84,
-                31.2304,
-                121.4737,
-                300.0,
-            ),
-            now_ms(),
-        )
-        .unwrap();
+    let phone = at_site(home.path(), vault(home.path()), now_ms()).unwrap();
     let mut last_seq = 0;
     for i in 0..CHECK_INS {
         // Noon in China, ten days ago, then the real now.

@@ -5,18 +5,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use laowu_core::app::{CheckInRequest, Phone};
-use laowu_core::attendance::{Datum, DeviceNow, SiteSpec};
-use laowu_core::consent::Policy;
-use laowu_core::store::{OpenMode, SoftwareVault};
+use laowu_core::app::Phone;
+use laowu_core::store::SoftwareVault;
 use laowu_protocol::CodePurpose;
 
 use super::LoadError;
-use crate::sensors::{FixAt, NoWifi, now_ms};
+use crate::sensors::now_ms;
 use crate::sms;
 
-const LAT: f64 = 31.2304;
-const LON: f64 = 121.4737;
 const PASSWORD: &str = "load-test-password";
 /// The server writes the code before it answers, but a shared file on
 /// another machine may lag: look a few times before giving up.
@@ -33,22 +29,7 @@ pub fn register(home: &Path, url: &str, sms_log: &Path, number: &str) -> Result<
     let step = "registering a phone";
     std::fs::create_dir_all(home).map_err(|e| LoadError::run(step, e))?;
     let vault = SoftwareVault::open_or_create(home).map_err(|e| LoadError::run(step, e))?;
-    let phone = Phone::open(home, Arc::new(vault), OpenMode::Create, Policy::bundled())
-        .map_err(|e| LoadError::run(step, e))?
-        .with_channel("cli");
-    phone
-        .accept_all(now_ms())
-        .map_err(|e| LoadError::run(step, e))?;
-    let site = SiteSpec::circle(
-        "site-1".into(),
-        "一号工地".into(),
-        Datum::Wgs84,
-        LAT,
-        LON,
-        300.0,
-    );
-    phone
-        .add_site(site, now_ms())
+    let phone = crate::phone::at_site(home, Arc::new(vault), now_ms())
         .map_err(|e| LoadError::run(step, e))?;
     phone
         .request_code(Some(url), number, CodePurpose::Register, now_ms())
@@ -74,18 +55,7 @@ pub fn register(home: &Path, url: &str, sms_log: &Path, number: &str) -> Result<
 
 /// Records one check-in at the site.
 pub fn check_in(phone: &Phone) -> Result<(), LoadError> {
-    let now = now_ms();
-    let request = CheckInRequest {
-        site: None,
-        reason: None,
-        preview: false,
-    };
-    let clock = DeviceNow {
-        device_ms: now,
-        elapsed_ms: now,
-    };
-    let done = phone
-        .check_in(&request, &FixAt::new(LAT, LON), &NoWifi, clock)
+    let done = crate::phone::check_in_at_site(phone, now_ms())
         .map_err(|e| LoadError::run("checking in", e))?;
     match done.event {
         Some(_) => Ok(()),

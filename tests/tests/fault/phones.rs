@@ -7,16 +7,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use laowu_core::app::{CheckInRequest, Phone};
-use laowu_core::attendance::{Datum, DeviceNow, SiteSpec};
-use laowu_core::consent::Policy;
-use laowu_core::store::{OpenMode, SoftwareVault};
+use laowu_core::app::Phone;
+use laowu_core::store::SoftwareVault;
 use laowu_core::sync::SyncOptions;
 use laowu_protocol::CodePurpose;
-use laowu_tests::sensors::{FixAt, NoWifi, now_ms};
+use laowu_tests::phone::{at_site, check_in_at_site};
+use laowu_tests::sensors::now_ms;
 
-const LAT: f64 = 31.2304;
-const LON: f64 = 121.4737;
 const PASSWORD: &str = "fault-test-password";
 
 /// Short backoff and many attempts: the proxy fails about half of all
@@ -54,23 +51,7 @@ fn mobile(i: usize) -> String {
 pub fn new_phone(home: &Path, i: usize, url: &str, sms_log: &Path) -> Phone {
     std::fs::create_dir_all(home).unwrap();
     let vault = Arc::new(SoftwareVault::open_or_create(home).unwrap());
-    let phone = Phone::open(home, vault, OpenMode::Create, Policy::bundled())
-        .unwrap()
-        .with_channel("cli");
-    phone.accept_all(now_ms()).unwrap();
-    phone
-        .add_site(
-            SiteSpec::circle(
-                "site-1".into(),
-                "一号工地".into(),
-                Datum::Wgs84,
-                LAT,
-                LON,
-                300.0,
-            ),
-            now_ms(),
-        )
-        .unwrap();
+    let phone = at_site(home, vault, now_ms()).unwrap();
     let number = mobile(i);
     phone
         .request_code(Some(url), &number, CodePurpose::Register, now_ms())
@@ -90,23 +71,7 @@ pub fn new_phones(dir: &Path, work: &Workload, url: &str, sms_log: &Path) -> Vec
 }
 
 fn check_in(phone: &Phone) {
-    let now = now_ms();
-    let request = CheckInRequest {
-        site: None,
-        reason: None,
-        preview: false,
-    };
-    let done = phone
-        .check_in(
-            &request,
-            &FixAt::new(LAT, LON),
-            &NoWifi,
-            DeviceNow {
-                device_ms: now,
-                elapsed_ms: now,
-            },
-        )
-        .unwrap();
+    let done = check_in_at_site(phone, now_ms()).unwrap();
     assert!(done.event.is_some());
 }
 
