@@ -17,7 +17,6 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
-use common::sensors::now_ms;
 use laowu_server::{AppState, Config, PasswordHashParams};
 use phones::Workload;
 use proxy::{Faults, Proxy};
@@ -74,16 +73,8 @@ fn ten_thousand_check_ins_arrive_exactly_once_through_faults_and_a_restart() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("server");
     let mut server = runtime.block_on(Server::start(&data, "127.0.0.1:0".parse().unwrap()));
-    let faults = Faults {
-        drop_request: 30,
-        drop_response: 10,
-        unavailable: 5,
-    };
-    let seed = std::env::var("LAOWU_FAULT_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x1a0_u64 ^ now_ms() as u64);
-    eprintln!("fault seed {seed} (set LAOWU_FAULT_SEED to replay)");
+    let faults = Faults::HOSTILE;
+    let seed = proxy::seed(0x1a0_u64);
     let proxy = runtime.block_on(Proxy::start(server.addr, faults, seed));
 
     // Accounts are made on a clean network; the faults start with the sync.

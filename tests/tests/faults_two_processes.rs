@@ -13,15 +13,17 @@
 //! Runs only when `LAOWU_TEST_POSTGRES` names a PostgreSQL server the test
 //! may create a database on (`scripts/postgres.sh start` starts one).
 
+// The server suite's way to make and reach a test database.
+#[allow(dead_code)]
+#[path = "../../server/tests/common/db.rs"]
+mod db;
 #[path = "fault/phones.rs"]
 mod phones;
 #[path = "fault/proxy.rs"]
 mod proxy;
 
-use std::collections::hash_map::RandomState;
 use std::ffi::OsString;
 use std::fs::File;
-use std::hash::{BuildHasher, Hasher};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -29,11 +31,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use laowu_tests::sensors::now_ms;
+use db::{connect, create_database};
 use phones::Workload;
 use proxy::{Faults, Proxy};
 use tokio::runtime::Runtime;
-use tokio_postgres::NoTls;
 
 const WORK: Workload = Workload {
     phones: 10,
@@ -181,37 +182,6 @@ fn server_binary() -> PathBuf {
     bin
 }
 
-/// `url` with its database name replaced.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, _) = url
-        .rsplit_once('/')
-        .filter(|(b, _)| b.contains("//") && !b.ends_with('/'))
-        .unwrap_or((url, ""));
-    format!("{base}/{name}")
-}
-
-async fn connect(url: &str) -> tokio_postgres::Client {
-    let (client, connection) = tokio_postgres::connect(url, NoTls)
-        .await
-        .expect("connect to the test PostgreSQL");
-    tokio::spawn(connection);
-    client
-}
-
-/// A new, empty database on the admin's server; its name.
-async fn create_database(admin_url: &str) -> String {
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_i64(now_ms());
-    hasher.write_u32(std::process::id());
-    let name = format!("laowu_test_{:016x}", hasher.finish());
-    connect(admin_url)
-        .await
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create a test database");
-    name
-}
-
 #[test]
 fn check_ins_arrive_exactly_once_at_two_processes_through_faults_and_a_kill() {
     let Some(admin_url) = std::env::var("LAOWU_TEST_POSTGRES")
@@ -223,9 +193,9 @@ fn check_ins_arrive_exactly_once_at_two_processes_through_faults_and_a_kill() {
     };
     let bin = server_binary();
     let runtime = Runtime::new().unwrap();
-    let name = runtime.block_on(create_database(&admin_url));
+    let db_url = runtime.block_on(create_database(&admin_url));
+    let name = db_url.rsplit('/').next().unwrap_or_default().to_string();
     eprintln!("database {name}");
-    let db_url = with_database(&admin_url, &name);
 
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("server");
@@ -238,16 +208,8 @@ fn check_ins_arrive_exactly_once_at_two_processes_through_faults_and_a_kill() {
         })
         .collect();
 
-    let faults = Faults {
-        drop_request: 30,
-        drop_response: 10,
-        unavailable: 5,
-    };
-    let seed = std::env::var("LAOWU_FAULT_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x2b0_u64 ^ now_ms() as u64);
-    eprintln!("fault seed {seed} (set LAOWU_FAULT_SEED to replay)");
+    let faults = Faults::HOSTILE;
+    let seed = proxy::seed(0x2b0_u64);
     let upstreams = servers.iter().map(|s| s.addr).collect();
     let proxy = runtime.block_on(Proxy::start_many(upstreams, faults, seed));
     let counts = &proxy.counts;

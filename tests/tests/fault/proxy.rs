@@ -28,6 +28,27 @@ pub struct Faults {
     pub unavailable: u64,
 }
 
+impl Faults {
+    /// The fault tests' network: 30% of requests dropped, 10% of answers
+    /// lost after the server committed, 5% answered 503.
+    pub const HOSTILE: Faults = Faults {
+        drop_request: 30,
+        drop_response: 10,
+        unavailable: 5,
+    };
+}
+
+/// `LAOWU_FAULT_SEED`, else a seed drawn from the clock and `salt`; printed
+/// so a failing run can be replayed.
+pub fn seed(salt: u64) -> u64 {
+    let seed = std::env::var("LAOWU_FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(salt ^ laowu_tests::sensors::now_ms() as u64);
+    eprintln!("fault seed {seed} (set LAOWU_FAULT_SEED to replay)");
+    seed
+}
+
 #[derive(Default, Debug)]
 pub struct Counts {
     pub passed: AtomicU64,
