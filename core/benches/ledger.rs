@@ -14,15 +14,17 @@
 //! cargo bench -p laowu-core --bench ledger
 //! ```
 
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{open_store, plain_open};
 use criterion::Criterion;
 use laowu_core::ledger::{Accessor, Capability, LedgerEntry, Outcome};
-use laowu_core::store::{DataCategory, OpenMode, SoftwareVault, Store};
+use laowu_core::store::{DataCategory, Store};
 use ring::rand::{SecureRandom, SystemRandom};
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, params};
 
 const APPEND_ROUNDS: usize = 20;
 const APPENDS_PER_ROUND: usize = 50;
@@ -87,25 +89,9 @@ fn entry(i: u64) -> LedgerEntry {
     }
 }
 
-fn open_store(home: &Path) -> Store {
-    let vault = Arc::new(SoftwareVault::open_or_create(home).expect("vault"));
-    Store::open(&home.join("store"), vault, OpenMode::Create).expect("store")
-}
-
-/// The plain database, with the store's flags and pragmas.
-fn plain_open(path: &Path) -> Connection {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_CREATE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).expect("open plain");
-    conn.busy_timeout(Duration::from_secs(5)).expect("timeout");
-    let journal: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .expect("WAL");
-    assert!(journal.eq_ignore_ascii_case("wal"));
-    conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    conn.pragma_update(None, "secure_delete", "ON").unwrap();
-    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+/// The plain database, with the store's flags and pragmas and the bench's table.
+fn plain_with_schema(path: &Path) -> Connection {
+    let conn = plain_open(path);
     conn.execute_batch(PLAIN_SCHEMA).expect("plain schema");
     conn
 }
@@ -224,7 +210,7 @@ fn main() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut fx = Fixture {
         store: open_store(&tmp.path().join("home")),
-        plain: plain_open(&tmp.path().join("plain.db")),
+        plain: plain_with_schema(&tmp.path().join("plain.db")),
         rng: SystemRandom::new(),
         sealed_n: 0,
         plain_n: 0,

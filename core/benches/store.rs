@@ -19,16 +19,19 @@
 //! cargo bench -p laowu-core --bench store
 //! ```
 
+mod common;
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
+use common::{open_store, plain_open};
 use criterion::Criterion;
 use laowu_core::consent::{Gate, Permit, Policy};
 use laowu_core::store::{DataCategory, OpenMode, SoftwareVault, Store};
 use ring::rand::{SecureRandom, SystemRandom};
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, params};
 
 const CATEGORY: DataCategory = DataCategory::Identity;
 const KIND: &str = "mobile";
@@ -96,23 +99,6 @@ struct PlainRow {
     value: Vec<u8>,
     at: i64,
     purpose: Option<String>,
-}
-
-/// Opens the plain database with the store's flags and pragmas.
-fn plain_open(path: &Path) -> Connection {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_CREATE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).expect("open plain");
-    conn.busy_timeout(Duration::from_secs(5)).expect("timeout");
-    let journal: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .expect("WAL");
-    assert!(journal.eq_ignore_ascii_case("wal"));
-    conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    conn.pragma_update(None, "secure_delete", "ON").unwrap();
-    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-    conn
 }
 
 fn plain_create(path: &Path) -> Connection {
@@ -190,8 +176,7 @@ impl Fixture {
         let home = tmp.path().join("home");
         let store_dir = home.join("store");
         let plain_path = tmp.path().join("plain.db");
-        let vault = Arc::new(SoftwareVault::open_or_create(&home).expect("vault"));
-        let store = Store::open(&store_dir, vault, OpenMode::Create).expect("store");
+        let store = open_store(&home);
         let plain = plain_create(&plain_path);
         Fixture {
             _tmp: tmp,
