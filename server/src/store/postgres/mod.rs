@@ -48,9 +48,12 @@ impl PostgresStore {
             config,
             NoTls,
             ManagerConfig {
-                // A connection that died (PostgreSQL restarted) is replaced
-                // rather than handed to a request.
-                recycling_method: RecyclingMethod::Verified,
+                // A connection PostgreSQL closed (a restart, a terminated
+                // backend) is replaced rather than handed to a request. Fast
+                // checks the client's own closed flag; Verified would add a
+                // round trip to every store call, and a connection that dies
+                // unnoticed still fails its step whole, answered 503.
+                recycling_method: RecyclingMethod::Fast,
             },
         );
         let pool = Pool::builder(manager)
