@@ -138,7 +138,7 @@ fn the_binary_limits_codes_per_address_as_configured() {
     let statuses: Vec<String> = (1..=3)
         .map(|n| {
             let body = format!(r#"{{"phone":"1380000000{n}","purpose":"register"}}"#);
-            let reply = post(&addr, "/v1/accounts/code", &body);
+            let reply = post(&addr, "/v1/accounts/code", &[], &body);
             reply.lines().next().unwrap_or_default().to_string()
         })
         .collect();
@@ -150,6 +150,41 @@ fn the_binary_limits_codes_per_address_as_configured() {
             "HTTP/1.1 429 Too Many Requests"
         ],
         "two codes an hour from one address, then refused"
+    );
+}
+
+#[test]
+fn the_binary_takes_trusted_proxies_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_laowu-server"));
+    command
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--codes-per-ip-per-hour",
+            "1",
+            "--data",
+        ])
+        .arg(dir.path().join("data"))
+        .env("LAOWU_TRUSTED_PROXIES", "10.9.8.7,127.0.0.1");
+    let (_child, addr, _stderr) = spawn_listening(command);
+    let statuses: Vec<String> = [(1, "203.0.113.1"), (2, "203.0.113.2"), (3, "203.0.113.1")]
+        .iter()
+        .map(|(n, client)| {
+            let body = format!(r#"{{"phone":"1380000001{n}","purpose":"register"}}"#);
+            let forwarded = format!("X-Forwarded-For: {client}");
+            let reply = post(&addr, "/v1/accounts/code", &[&forwarded], &body);
+            reply.lines().next().unwrap_or_default().to_string()
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "HTTP/1.1 202 Accepted",
+            "HTTP/1.1 202 Accepted",
+            "HTTP/1.1 429 Too Many Requests"
+        ],
+        "one code an hour per forwarded client, not per proxy"
     );
 }
 
@@ -172,13 +207,15 @@ fn spawn_listening(mut command: Command) -> (Reaped, String, BufReader<std::proc
     }
 }
 
-/// One HTTP/1.1 POST of a JSON body; the whole reply as text.
-fn post(addr: &str, path: &str, body: &str) -> String {
+/// One HTTP/1.1 POST of a JSON body with `headers` (each `Name: value`);
+/// the whole reply as text.
+fn post(addr: &str, path: &str, headers: &[&str], body: &str) -> String {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
     write!(
         s,
-        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{extra}\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
